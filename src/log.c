@@ -1,0 +1,75 @@
+/* Every line goes to stderr in one write(2), so lines from concurrent
+ * workers sharing the file never interleave mid-line. */
+#include "log.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#define LOG_LINE_MAX 2048
+
+static void
+log_line(const char *level, const char *fmt, va_list ap)
+{
+	char line[LOG_LINE_MAX];
+	struct timeval tv;
+	struct tm tm;
+	size_t n;
+	int m;
+
+	gettimeofday(&tv, NULL);
+	localtime_r(&tv.tv_sec, &tm);
+	n = strftime(line, sizeof line, "%Y-%m-%dT%H:%M:%S", &tm);
+	m = snprintf(line + n, sizeof line - n, ".%03ld [%ld] %s ", (long)(tv.tv_usec / 1000),
+	             (long)getpid(), level);
+	if (m > 0 && (size_t)m < sizeof line - n)
+		n += (size_t)m;
+	m = vsnprintf(line + n, sizeof line - n, fmt, ap);
+	if (m < 0)
+		m = 0;
+	n = ((size_t)m < sizeof line - n) ? n + (size_t)m : sizeof line - 1;
+	if (n > 0 && line[n - 1] == '\n')
+		n--;
+	line[n++] = '\n';
+	if (write(STDERR_FILENO, line, n) < 0) {
+		/* Nowhere left to report a failing stderr. */
+	}
+}
+
+void
+log_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_line("info", fmt, ap);
+	va_end(ap);
+}
+
+void
+log_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_line("error", fmt, ap);
+	va_end(ap);
+}
+
+static void
+log_access(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_line("access", fmt, ap);
+	va_end(ap);
+}
+
+void
+log_request(const char *method, const char *path, int status, long long micros)
+{
+	log_access("%s %s %d %lldus", method, path, status, micros);
+}

@@ -1,0 +1,44 @@
+/* Named validators for every input that comes through the door. Each one
+ * checks a raw string and yields a typed value (see http_qfield). */
+#ifndef SHINCHOKU_VALID_H
+#define SHINCHOKU_VALID_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http.h"
+
+#define FY_MIN     2000
+#define FY_MAX     2100
+#define LIMIT_MAX  500
+#define SEARCH_MAX 100 /* characters of a free-text query */
+
+/* Strict decimal integer in [min, max]: no sign unless min < 0, no spaces,
+ * no leading zeros, no overflow. */
+bool valid_int(const char *raw, int64_t min, int64_t max, int64_t *out);
+
+/* Valid UTF-8 without control characters (newline allowed when multiline). */
+bool valid_utf8_text(const char *s, size_t len, bool multiline);
+
+/* Counts code points of valid UTF-8. */
+size_t utf8_length(const char *s);
+
+const char *valid_id(const char *raw, union http_qval *out);
+const char *valid_fiscal_year(const char *raw, union http_qval *out);
+const char *valid_limit(const char *raw, union http_qval *out);
+const char *valid_offset(const char *raw, union http_qval *out);
+/* A status key (on_schedule) or its mark (○); yields the key. */
+const char *valid_status(const char *raw, union http_qval *out);
+/* Free text: valid UTF-8, no control characters, 1..SEARCH_MAX characters. */
+const char *valid_search(const char *raw, union http_qval *out);
+/* A measure code such as 1-1-①. */
+const char *valid_measure_code(const char *raw, union http_qval *out);
+/* A measure id or code; yields the raw string (the SQL matches either). */
+const char *valid_measure_ref(const char *raw, union http_qval *out);
+
+/* Maps between status keys and marks; NULL when unknown. */
+const char *status_key_of_mark(const char *mark);
+const char *status_mark_of_key(const char *key);
+
+#endif

@@ -153,6 +153,19 @@ serve_one(FCGX_Request *r, struct db *db, const struct config *cfg)
 	http_response_free(&res);
 }
 
+/* A SIGTERM that arrived during a request stays pending: pselect on a
+ * ready socket returns without delivering it, so under steady load it would
+ * never be seen. Ask for it directly. */
+static bool
+stop_requested(void)
+{
+	sigset_t pending;
+
+	if (!worker_stopping && sigpending(&pending) == 0 && sigismember(&pending, SIGTERM))
+		worker_stopping = 1;
+	return worker_stopping;
+}
+
 /* Waits until the socket is readable or a stop is requested; SIGTERM is
  * deliverable only inside pselect. Returns 0 when readable, -1 to stop. */
 static int
@@ -161,12 +174,12 @@ wait_readable(int fd, const sigset_t *waitmask)
 	fd_set rfds;
 	int rc;
 
-	while (!worker_stopping) {
+	while (!stop_requested()) {
 		FD_ZERO(&rfds);
 		FD_SET(fd, &rfds);
 		rc = pselect(fd + 1, &rfds, NULL, NULL, NULL, waitmask);
 		if (rc > 0)
-			return 0;
+			return stop_requested() ? -1 : 0;
 		if (rc < 0 && errno != EINTR) {
 			log_error("pselect: %s", strerror(errno));
 			return -1;

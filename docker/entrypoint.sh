@@ -1,0 +1,71 @@
+#!/bin/sh
+# Entry point of the app container: migrate the database (retrying while it
+# starts), load the FY2024 dataset when SHINCHOKU_SEED=1 and no plan exists,
+# then become the FastCGI master, PID 1: it handles SIGTERM (graceful stop)
+# and SIGHUP (reload) itself.
+#
+# Environment: SHINCHOKU_APP_PASSWORD and SHINCHOKU_OWNER_PASSWORD (required),
+# SHINCHOKU_DB_HOST (db), SHINCHOKU_DB_PORT (5432), SHINCHOKU_WORKERS (0 =
+# one per core), SHINCHOKU_SEED (0), SHINCHOKU_DB_WAIT (seconds, 60).
+# Any command other than `serve` is run as given (e.g. `sh` to look around).
+set -eu
+
+if [ "$#" -gt 0 ] && [ "$1" != serve ]; then
+	exec "$@"
+fi
+
+: "${SHINCHOKU_APP_PASSWORD:?is not set (see docker/.env.example)}"
+: "${SHINCHOKU_OWNER_PASSWORD:?is not set (see docker/.env.example)}"
+DB_HOST=${SHINCHOKU_DB_HOST:-db}
+DB_PORT=${SHINCHOKU_DB_PORT:-5432}
+WAIT=${SHINCHOKU_DB_WAIT:-60}
+DATA=/usr/local/share/shinchoku/data/nakano-plan-r6.json
+TIMELINE='（仮称）中野区ＤＸ推進計画'
+
+conninfo() {
+	echo "host=$DB_HOST port=$DB_PORT dbname=shinchoku user=$1 connect_timeout=3"
+}
+
+# libpq reads the passwords from a passfile: they stay out of argv and out of
+# the config. ':' and '\' are escaped as the passfile format wants.
+pgpass_line() {
+	printf '*:*:*:%s:%s\n' "$1" "$(printf '%s' "$2" | sed 's/[\\:]/\\&/g')"
+}
+export PGPASSFILE=/tmp/shinchoku.pgpass
+umask 077
+{
+	pgpass_line shinchoku "$SHINCHOKU_OWNER_PASSWORD"
+	pgpass_line shinchoku_app "$SHINCHOKU_APP_PASSWORD"
+} >"$PGPASSFILE"
+
+# Settings of the container; everything else comes from the config file.
+set -- --config=/etc/shinchoku/shinchoku.conf \
+	--listen=unix:/run/shinchoku/shinchoku.sock --socket-group=fcgi --pid-file= \
+	--workers="${SHINCHOKU_WORKERS:-0}" \
+	--db="$(conninfo shinchoku_app)" --db-admin="$(conninfo shinchoku)"
+
+if [ ! -w /run/shinchoku ]; then
+	echo "entrypoint: /run/shinchoku is not writable by $(id -un): the socket volume" \
+		"must be mounted there (see docker/compose.yml)" >&2
+	exit 1
+fi
+
+deadline=$(($(date +%s) + WAIT))
+until shinchoku migrate "$@"; do
+	if [ "$(date +%s)" -ge "$deadline" ]; then
+		echo "entrypoint: migrate still failing after ${WAIT}s: giving up" >&2
+		exit 1
+	fi
+	echo "entrypoint: database not ready, retrying in 2 s" >&2
+	sleep 2
+done
+
+if [ "${SHINCHOKU_SEED:-0}" = 1 ]; then
+	shinchoku import "$@" --if-empty --timeline-plan="$TIMELINE" "$DATA"
+fi
+
+# The server only needs its own role's password from here on.
+pgpass_line shinchoku_app "$SHINCHOKU_APP_PASSWORD" >"$PGPASSFILE"
+unset SHINCHOKU_APP_PASSWORD SHINCHOKU_OWNER_PASSWORD
+umask 022
+exec shinchoku serve "$@"

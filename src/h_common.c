@@ -18,12 +18,15 @@ void
 h_json_query(struct db *db, const char *stmt, int n, const char *const *params,
              struct http_response *res, const char *what, long long id)
 {
-	PGresult *r = db_exec(db, stmt, n, params);
+	PGresult *r = NULL;
 	char *body;
 
-	/* The server restarted since the last request: these are reads, so
-	 * one retry on a fresh connection is safe. */
-	if (r == NULL && db_ensure(db, app_statements) == 0)
+	/* Connected only here, after the handler validated its input: a bad
+	 * request is a 400 even while the database is away. A connection that
+	 * broke since the last request (the server restarted) gets one retry on
+	 * a fresh one, which is safe for these reads. */
+	if (db_ensure(db, app_statements) == 0 && (r = db_exec(db, stmt, n, params)) == NULL &&
+	    db_ensure(db, app_statements) == 0)
 		r = db_exec(db, stmt, n, params);
 	if (r == NULL) {
 		http_error_db(res);

@@ -7,7 +7,7 @@ void
 h_health(struct http_request *req, struct db *db, struct http_response *res)
 {
 	struct json_object *o = json_object_new_object(), *err;
-	PGresult *r = db_exec(db, "health", 0, NULL);
+	PGresult *r = db_ensure(db, app_statements) == 0 ? db_exec(db, "health", 0, NULL) : NULL;
 	bool up = db_ok(r);
 
 	(void)req;

@@ -16,7 +16,7 @@ log_line(const char *level, const char *fmt, va_list ap)
 	char line[LOG_LINE_MAX];
 	struct timeval tv;
 	struct tm tm;
-	size_t n;
+	size_t n, i;
 	int m;
 
 	gettimeofday(&tv, NULL);
@@ -30,8 +30,12 @@ log_line(const char *level, const char *fmt, va_list ap)
 	if (m < 0)
 		m = 0;
 	n = ((size_t)m < sizeof line - n) ? n + (size_t)m : sizeof line - 1;
-	if (n > 0 && line[n - 1] == '\n')
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == ' '))
 		n--;
+	/* libpq messages span lines; one event stays one line for grep. */
+	for (i = 0; i < n; i++)
+		if (line[i] == '\n' || line[i] == '\t')
+			line[i] = ' ';
 	line[n++] = '\n';
 	if (write(STDERR_FILENO, line, n) < 0) {
 		/* Nowhere left to report a failing stderr. */

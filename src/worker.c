@@ -136,14 +136,8 @@ serve_one(FCGX_Request *r, struct db *db, const struct config *cfg)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (read_request(r, &req, cfg->body_limit, &res) == 0 &&
-	    (h = router_resolve(&req, &res)) != NULL) {
-		/* Every handler but the health check needs the database: answer
-		 * 503 here while it is away, rather than in each handler. */
-		if (db_ensure(db, app_statements) != 0 && h != h_health)
-			http_error_db(&res);
-		else
-			h(&req, db, &res);
-	}
+	    (h = router_resolve(&req, &res)) != NULL)
+		h(&req, db, &res);
 	if (res.status == 0)
 		http_error(&res, 500, "internal", NULL, "no response was produced");
 	write_response(r, &req, &res);

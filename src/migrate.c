@@ -83,7 +83,9 @@ migrate_all(struct db *db, const char *dir, struct dirent **list, int n)
 {
 	int i, rc, applied = 0;
 
-	if (db_command(db, "SELECT pg_advisory_xact_lock(" MIGRATE_LOCK ")", 0, NULL) != 0 ||
+	/* Quiet: "relation exists, skipping" notices are the normal case. */
+	if (db_command(db, "SET LOCAL client_min_messages = warning", 0, NULL) != 0 ||
+	    db_command(db, "SELECT pg_advisory_xact_lock(" MIGRATE_LOCK ")", 0, NULL) != 0 ||
 	    db_command(db, sql_table, 0, NULL) != 0)
 		return -1;
 	for (i = 0; i < n; i++) {

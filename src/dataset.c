@@ -22,8 +22,7 @@ struct ctx {
 	struct dataset *ds;
 };
 
-static bool __attribute__((format(printf, 2, 3)))
-fail(struct ctx *c, const char *fmt, ...)
+static bool __attribute__((format(printf, 2, 3))) fail(struct ctx *c, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -37,11 +36,16 @@ static const char *
 type_word(json_type t)
 {
 	switch (t) {
-	case json_type_string: return "a string";
-	case json_type_int: return "an integer";
-	case json_type_array: return "an array";
-	case json_type_object: return "an object";
-	default: return "a number";
+	case json_type_string:
+		return "a string";
+	case json_type_int:
+		return "an integer";
+	case json_type_array:
+		return "an array";
+	case json_type_object:
+		return "an object";
+	default:
+		return "a number";
 	}
 }
 
@@ -63,8 +67,8 @@ get(struct ctx *c, struct json_object *obj, const char *where, const char *key, 
 /* A text cell: valid UTF-8, at most max characters, non-blank unless
  * may_be_empty. Newlines are allowed: cells can hold paragraphs. */
 static bool
-text(struct ctx *c, struct json_object *obj, const char *where, const char *key,
-     bool may_be_empty, size_t max, const char **out)
+text(struct ctx *c, struct json_object *obj, const char *where, const char *key, bool may_be_empty,
+     size_t max, const char **out)
 {
 	struct json_object *v;
 	const char *s;
@@ -171,7 +175,8 @@ parse_legend(struct ctx *c, struct json_object *root)
 			return false;
 		known = status_key_of_mark(mark);
 		if (known == NULL || strcmp(known, key) != 0)
-			return fail(c, "%s.key: %s is not the portal's key for %s", where, key, mark);
+			return fail(c, "%s.key: %s is not the portal's key for %s", where, key,
+			            mark);
 	}
 	return true;
 }
@@ -227,8 +232,7 @@ measure_index(const struct dataset *ds, const char *code)
 
 /* An optional measure code (null or "1-1-③") that must name a known measure. */
 static bool
-measure_ref(struct ctx *c, struct json_object *obj, const char *where, const char *key,
-            int *out)
+measure_ref(struct ctx *c, struct json_object *obj, const char *where, const char *key, int *out)
 {
 	struct json_object *v;
 
@@ -426,7 +430,8 @@ link_relisted(struct ctx *c, struct json_object *arr, size_t i)
 		return fail(c, "%s.relisted_of_seq: no row with that seq", where);
 	if (a->status != NULL || *a->change_reason || *a->result_prev || *a->result ||
 	    *a->plan_next)
-		return fail(c, "%s: a re-listed row carries no status, reason, result or plan", where);
+		return fail(c, "%s: a re-listed row carries no status, reason, result or plan",
+		            where);
 	if (ds->activities[a->relisted_of].status == NULL || from == a->measure)
 		return fail(c, "%s.relisted_of_seq: must name a reported row under another measure",
 		            where);
@@ -536,8 +541,8 @@ footnote_exists(const struct dataset *ds, const char *mark)
 /* values {"2022": "62.3%"} with values_numeric {"2022": 62.3 | null}: the
  * same years in both, the number kept as written so no digit is lost. */
 static bool
-values(struct ctx *c, struct json_object *e, const char *where, const char *tkey,
-       const char *nkey, struct ds_value **out, size_t *n)
+values(struct ctx *c, struct json_object *e, const char *where, const char *tkey, const char *nkey,
+       struct ds_value **out, size_t *n)
 {
 	struct json_object *texts, *nums, *num;
 	char sub[128];
@@ -569,8 +574,9 @@ values(struct ctx *c, struct json_object *e, const char *where, const char *tkey
 		    json_object_get_type(num) != json_type_double)
 			return fail(c, "%s.%s.%s: must be a number or null", where, nkey, year);
 		v->has_number = num != NULL;
-		v->number = num != NULL ? json_object_to_json_string_ext(num, JSON_C_TO_STRING_PLAIN)
-		                        : NULL;
+		v->number = num != NULL
+		                ? json_object_to_json_string_ext(num, JSON_C_TO_STRING_PLAIN)
+		                : NULL;
 	}
 	return true;
 }
@@ -686,21 +692,20 @@ dataset_parse(const char *buf, size_t len, char *err, size_t errlen)
 			jerr = json_tokener_error_parse_unexpected;
 	}
 	if (jerr != json_tokener_success || c.ds->root == NULL) {
-		snprintf(err, errlen, "not JSON (near byte %zu): %s", json_tokener_get_parse_end(tok),
-		         json_tokener_error_desc(jerr == json_tokener_success
-		                                     ? json_tokener_error_parse_eof
-		                                     : jerr));
+		snprintf(err, errlen, "not JSON (near byte %zu): %s",
+		         json_tokener_get_parse_end(tok),
+		         json_tokener_error_desc(
+		             jerr == json_tokener_success ? json_tokener_error_parse_eof : jerr));
 		json_tokener_free(tok);
 		dataset_free(c.ds);
 		return NULL;
 	}
 	json_tokener_free(tok);
-	if (json_object_get_type(c.ds->root) != json_type_object ||
-	    !parse_plan(&c, c.ds->root) || !parse_legend(&c, c.ds->root) ||
-	    !parse_goals(&c, c.ds->root) || !parse_measures(&c, c.ds->root) ||
-	    !parse_activities(&c, c.ds->root) || !check_counts(&c, c.ds->root) ||
-	    !parse_footnotes(&c, c.ds->root) || !parse_indicators(&c, c.ds->root) ||
-	    !parse_timeline(&c, c.ds->root)) {
+	if (json_object_get_type(c.ds->root) != json_type_object || !parse_plan(&c, c.ds->root) ||
+	    !parse_legend(&c, c.ds->root) || !parse_goals(&c, c.ds->root) ||
+	    !parse_measures(&c, c.ds->root) || !parse_activities(&c, c.ds->root) ||
+	    !check_counts(&c, c.ds->root) || !parse_footnotes(&c, c.ds->root) ||
+	    !parse_indicators(&c, c.ds->root) || !parse_timeline(&c, c.ds->root)) {
 		if (json_object_get_type(c.ds->root) != json_type_object)
 			snprintf(err, errlen, "$: must be an object");
 		dataset_free(c.ds);

@@ -25,9 +25,9 @@ struct ds_measure {
 
 struct ds_activity {
 	int seq;
-	int measure;         /* index into measures */
+	int measure; /* index into measures */
 	const char *name;
-	const char *status;  /* key (on_schedule), NULL on a re-listed row */
+	const char *status; /* key (on_schedule), NULL on a re-listed row */
 	const char *change_reason;
 	const char *result_prev; /* result of report_fiscal_year - 1 */
 	const char *result;      /* result of report_fiscal_year */

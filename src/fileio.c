@@ -23,8 +23,7 @@ file_read(const char *path, size_t max, size_t *len, char *err, size_t errlen)
 	/* One read past max tells a file of exactly max bytes from a larger one. */
 	*len = fread(buf, 1, max + 1, f);
 	if (ferror(f) || *len > max) {
-		snprintf(err, errlen, "%s: %s", path,
-		         ferror(f) ? "read error" : "file too large");
+		snprintf(err, errlen, "%s: %s", path, ferror(f) ? "read error" : "file too large");
 		free(buf);
 		buf = NULL;
 	} else {

@@ -123,7 +123,8 @@ imp_goals(struct imp *im)
 	size_t i;
 
 	for (i = 0; i < im->ds->ngoals; i++) {
-		const char *p[3] = {im->plan, num(n, im->ds->goals[i].number), im->ds->goals[i].title};
+		const char *p[3] = {im->plan, num(n, im->ds->goals[i].number),
+		                    im->ds->goals[i].title};
 
 		if (imp_run(im, "goal", sql_goal, 3, p, &im->goal_ids[i]) != 0)
 			return -1;
@@ -139,9 +140,12 @@ imp_measures(struct imp *im)
 
 	for (i = 0; i < im->ds->nmeasures; i++) {
 		const struct ds_measure *m = &im->ds->measures[i];
-		const char *p[6] = {im->plan,           num(g, goal_id(im, m->goal)),
-		                    num(pol, m->policy), num(n, m->number),
-		                    m->code,            m->name};
+		const char *p[6] = {im->plan,
+		                    num(g, goal_id(im, m->goal)),
+		                    num(pol, m->policy),
+		                    num(n, m->number),
+		                    m->code,
+		                    m->name};
 
 		if (imp_run(im, m->code, sql_measure, 6, p, &im->measure_ids[i]) != 0)
 			return -1;
@@ -171,7 +175,8 @@ imp_departments(struct imp *im, size_t row)
 
 	num(aid, im->activity_ids[row]);
 	for (i = 0; i < a->ndepartments; i++) {
-		if (imp_run(im, a->departments[i], sql_department, 1, &a->departments[i], &dept) != 0)
+		if (imp_run(im, a->departments[i], sql_department, 1, &a->departments[i], &dept) !=
+		    0)
 			return -1;
 		num(did, dept);
 		num(pos, (int)i + 1);
@@ -209,7 +214,8 @@ imp_positions(struct imp *im)
 	for (i = 0; i < im->ds->nactivities; i++) {
 		im->positions[i] = 1;
 		for (j = 0; j < i; j++)
-			im->positions[i] += im->ds->activities[j].measure == im->ds->activities[i].measure;
+			im->positions[i] +=
+			    im->ds->activities[j].measure == im->ds->activities[i].measure;
 	}
 }
 
@@ -225,8 +231,8 @@ imp_reported(struct imp *im, size_t row)
 	if (imp_run(im, a->name, sql_activity, 3, pa, &im->activity_ids[row]) != 0)
 		return -1;
 	num(aid, im->activity_ids[row]);
-	if (imp_run(im, a->name, sql_placement, 6, pp, NULL) != 0 || imp_departments(im, row) != 0 ||
-	    imp_years(im, row) != 0)
+	if (imp_run(im, a->name, sql_placement, 6, pp, NULL) != 0 ||
+	    imp_departments(im, row) != 0 || imp_years(im, row) != 0)
 		return -1;
 	return 0;
 }
@@ -239,8 +245,10 @@ imp_relisted(struct imp *im, size_t row)
 	const struct ds_activity *a = &im->ds->activities[row];
 	const struct ds_activity *home = &im->ds->activities[a->relisted_of];
 	char mid[16], aid[16], pos[16];
-	const char *p[6] = {num(mid, im->measure_ids[a->measure]), num(pos, im->positions[row]),
-	                    num(aid, im->activity_ids[a->relisted_of]), "true",
+	const char *p[6] = {num(mid, im->measure_ids[a->measure]),
+	                    num(pos, im->positions[row]),
+	                    num(aid, im->activity_ids[a->relisted_of]),
+	                    "true",
 	                    strcmp(a->name, home->name) != 0 ? a->name : NULL,
 	                    a->ndepartments > 0 ? "true" : "false"};
 
@@ -263,8 +271,8 @@ imp_activities(struct imp *im)
 }
 
 static int
-imp_values(struct imp *im, const char *iid, const char *kind, const struct ds_value *v,
-           size_t n, const char *what)
+imp_values(struct imp *im, const char *iid, const char *kind, const struct ds_value *v, size_t n,
+           const char *what)
 {
 	char fy[16];
 	size_t i;
@@ -294,7 +302,8 @@ imp_indicators(struct imp *im)
 	}
 	for (i = 0; i < ds->nindicators; i++) {
 		const struct ds_indicator *d = &ds->indicators[i];
-		const char *p[5] = {im->plan, num(gid, goal_id(im, d->goal)), pos, d->name, d->unit};
+		const char *p[5] = {im->plan, num(gid, goal_id(im, d->goal)), pos, d->name,
+		                    d->unit};
 
 		/* Position within its goal, in the order the report prints them. */
 		for (position = 1, j = 0; j < i; j++)
@@ -332,8 +341,8 @@ imp_timeline(struct imp *im, const char *title)
 	num(plan, id);
 	for (i = 0; i < im->ds->ntimeline; i++) {
 		const struct ds_milestone *m = &im->ds->timeline[i];
-		const char *p[6] = {plan, num(pos, (int)i + 1), m->item, month, m->date_text,
-		                    m->open_ended ? "true" : "false"};
+		const char *p[6] = {plan,  num(pos, (int)i + 1), m->item,
+		                    month, m->date_text,         m->open_ended ? "true" : "false"};
 
 		snprintf(month, sizeof month, "%04d-%02d-01", m->year, m->month);
 		if (imp_run(im, m->item, sql_milestone, 6, p, NULL) != 0)
@@ -399,7 +408,8 @@ import_file(struct db *db, const char *path, const struct import_options *opt)
 	}
 	if (ds->ntimeline > 0 && opt->timeline_plan == NULL) {
 		log_error("import: %s has a timeline: name the plan it drafts with "
-		          "--timeline-plan=TITLE", path);
+		          "--timeline-plan=TITLE",
+		          path);
 		dataset_free(ds);
 		return -1;
 	}
@@ -416,8 +426,9 @@ import_file(struct db *db, const char *path, const struct import_options *opt)
 		rc = imp_all(&im, opt);
 	if (rc == 0 && db_command(db, "COMMIT", 0, NULL) == 0)
 		log_info("import: %s: plan %s with %zu goals, %zu measures, %zu table rows, "
-		         "%zu indicators, %zu milestones", path, im.plan, ds->ngoals,
-		         ds->nmeasures, ds->nactivities, ds->nindicators, ds->ntimeline);
+		         "%zu indicators, %zu milestones",
+		         path, im.plan, ds->ngoals, ds->nmeasures, ds->nactivities, ds->nindicators,
+		         ds->ntimeline);
 	else if (rc != 0)
 		db_command(db, "ROLLBACK", 0, NULL);
 	else

@@ -61,7 +61,8 @@ migrate_one(struct db *db, const char *dir, const char *name)
 		rc = 0;
 		if (strcmp(PQgetvalue(res, 0, 0), "t") != 0) {
 			log_error("migrate: %s changed after it was applied; add a new migration "
-			          "instead", name);
+			          "instead",
+			          name);
 			rc = -1;
 		}
 	} else {

@@ -60,10 +60,11 @@ test_real_dataset(void **state)
 	assert_int_equal(ds->activities[54].seq, 55);
 	assert_int_equal(ds->activities[ds->activities[54].relisted_of].seq, 8);
 	assert_string_equal(ds->measures[ds->activities[54].measure].code, "2-1-①");
-	assert_string_equal(ds->measures[ds->measures[ds->activities[54].measure].relisted_from].code,
-	                    "1-1-③");
-	assert_string_equal(ds->activities[0].result_prev,
-	                    "夜間日曜開庁などカード受取の利便性を図った。（令和５年度交付数４４，０２５件）");
+	assert_string_equal(
+	    ds->measures[ds->measures[ds->activities[54].measure].relisted_from].code, "1-1-③");
+	assert_string_equal(
+	    ds->activities[0].result_prev,
+	    "夜間日曜開庁などカード受取の利便性を図った。（令和５年度交付数４４，０２５件）");
 	assert_string_equal(ds->activities[0].plan_next, "（推進）");
 	assert_int_equal(ds->nindicators, 10);
 	for (i = 0; i < ds->nindicators; i++)

@@ -41,6 +41,12 @@ static const struct ckey config_keys[] = {
     STR(sql_dir),
     NUM(body_limit, C_SIZE, 1024, 64 * 1024 * 1024),
     STR(pid_file),
+    NUM(session_idle_minutes, C_INT, 1, 24 * 60),
+    NUM(session_max_hours, C_INT, 1, 24 * 30),
+    NUM(cookie_secure, C_INT, 0, 1),
+    NUM(login_max_failures, C_INT, 1, 1000),
+    NUM(addr_max_failures, C_INT, 1, 100000),
+    NUM(login_lock_minutes, C_INT, 1, 24 * 60),
 };
 
 void
@@ -56,6 +62,11 @@ config_defaults(struct config *c)
 	snprintf(c->db_admin, sizeof c->db_admin, "dbname=shinchoku user=shinchoku");
 	snprintf(c->sql_dir, sizeof c->sql_dir, "sql");
 	c->body_limit = 1024 * 1024;
+	c->session_idle_minutes = 60;
+	c->session_max_hours = 12;
+	c->login_max_failures = 5;
+	c->addr_max_failures = 50;
+	c->login_lock_minutes = 15;
 }
 
 static const struct ckey *

@@ -6,17 +6,23 @@
 #include <stddef.h>
 
 struct config {
-	char listen[256];      /* unix:/path/to.sock or 127.0.0.1:9000 */
-	unsigned socket_mode;  /* octal permission bits of a unix socket */
-	char socket_group[64]; /* group given the unix socket (nginx's), "" = keep */
-	int workers;           /* 0 = one per core */
-	long max_requests;     /* recycle a worker after this many; 0 = never */
-	int grace_seconds;     /* SIGTERM -> SIGKILL delay for workers */
-	char db[1024];         /* libpq conninfo of the workers (role shinchoku_app) */
-	char db_admin[1024];   /* conninfo of migrate/import (the owning role) */
-	char sql_dir[512];     /* where migrations live */
-	size_t body_limit;     /* largest request body accepted, bytes */
-	char pid_file[512];    /* master pid, "" = none */
+	char listen[256];         /* unix:/path/to.sock or 127.0.0.1:9000 */
+	unsigned socket_mode;     /* octal permission bits of a unix socket */
+	char socket_group[64];    /* group given the unix socket (nginx's), "" = keep */
+	int workers;              /* 0 = one per core */
+	long max_requests;        /* recycle a worker after this many; 0 = never */
+	int grace_seconds;        /* SIGTERM -> SIGKILL delay for workers */
+	char db[1024];            /* libpq conninfo of the workers (role shinchoku_app) */
+	char db_admin[1024];      /* conninfo of migrate/import (the owning role) */
+	char sql_dir[512];        /* where migrations live */
+	size_t body_limit;        /* largest request body accepted, bytes */
+	char pid_file[512];       /* master pid, "" = none */
+	int session_idle_minutes; /* a session unused this long ends */
+	int session_max_hours;    /* and any session ends this long after sign-in */
+	int cookie_secure;        /* 1: the sid cookie is Secure (HTTPS in front) */
+	int login_max_failures;   /* failed sign-ins per login before 429 */
+	int addr_max_failures;    /* failed sign-ins per client address before 429 */
+	int login_lock_minutes;   /* the window those failures are counted in */
 };
 
 /* Fills defaults. */

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "db.h"
@@ -10,6 +12,7 @@
 #include "log.h"
 #include "master.h"
 #include "migrate.h"
+#include "useradd.h"
 
 static const char usage[] =
     "usage: shinchoku COMMAND [--config=FILE] [--KEY=VALUE ...] [ARGS]\n"
@@ -19,12 +22,16 @@ static const char usage[] =
     "  migrate    apply the SQL migrations in sql_dir to db_admin\n"
     "  import     load a plan dataset (JSON) into db_admin:\n"
     "             import [--timeline-plan=TITLE] [--if-empty] FILE\n"
+    "  user add   create a user in db_admin, the password read from stdin:\n"
+    "             user add LOGIN ROLE DEPARTMENT|- DISPLAY_NAME [--if-missing]\n"
     "  --help     this text\n"
     "  --version  the version\n"
     "\n"
     "settings (config file lines \"key = value\", or --key=value):\n"
     "  listen, socket_mode, socket_group, workers, max_requests, grace_seconds,\n"
-    "  db, db_admin, sql_dir, body_limit, pid_file\n";
+    "  db, db_admin, sql_dir, body_limit, pid_file, session_idle_minutes,\n"
+    "  session_max_hours, cookie_secure, login_max_failures, addr_max_failures,\n"
+    "  login_lock_minutes\n";
 
 /* What the command line said, kept so that a reload can apply it again. */
 static struct {
@@ -117,6 +124,59 @@ cmd_migrate(const struct config *cfg, int argc)
 	return rc == 0 ? 0 : 1;
 }
 
+/* The password, the first line of stdin; without echo on a terminal. */
+static int
+read_password(char *buf, size_t size)
+{
+	struct termios old, quiet;
+	bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
+	char *ok;
+
+	if (tty) {
+		fputs("password: ", stderr);
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	}
+	ok = fgets(buf, (int)size, stdin);
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fputc('\n', stderr);
+	}
+	if (ok == NULL)
+		return -1;
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return 0;
+}
+
+static int
+cmd_user(const struct config *cfg, int argc, char **argv)
+{
+	struct useradd u = {0};
+	char password[256];
+	struct db *db;
+	int rc;
+
+	if (argc >= 1 && strcmp(argv[argc - 1], "--if-missing") == 0)
+		u.if_missing = true, argc--;
+	if (argc != 5 || strcmp(argv[0], "add") != 0) {
+		fprintf(stderr, "user: expected add LOGIN ROLE DEPARTMENT|- DISPLAY_NAME\n%s",
+		        usage);
+		return 2;
+	}
+	u.login = argv[1], u.role = argv[2], u.display_name = argv[4];
+	u.department = strcmp(argv[3], "-") == 0 ? NULL : argv[3];
+	if (read_password(password, sizeof password) != 0) {
+		log_error("user add: no password on stdin");
+		return 2;
+	}
+	if ((db = admin_db(cfg)) == NULL)
+		return 1;
+	rc = useradd_run(db, &u, password);
+	db_free(db);
+	return rc == 0 ? 0 : 1;
+}
+
 /* Splits argv after the command into settings (--key=value, --config=)
  * and the command's own arguments, which stay in order in rest. */
 static int
@@ -165,6 +225,8 @@ main(int argc, char **argv)
 		rc = cmd_migrate(&cfg, nrest);
 	} else if (strcmp(argv[1], "import") == 0) {
 		rc = cmd_import(&cfg, nrest, rest);
+	} else if (strcmp(argv[1], "user") == 0) {
+		rc = cmd_user(&cfg, nrest, rest);
 	} else {
 		fprintf(stderr, "unknown command \"%s\"\n%s", argv[1], usage);
 		rc = 2;

@@ -12,9 +12,23 @@ const struct route app_routes[] = {
     {HTTP_GET, "/api/activities/{id}", h_activities_get},
     {HTTP_GET, "/api/indicators", h_indicators_list},
     {HTTP_GET, "/api/reports/{fy}/summary", h_reports_summary},
+    {HTTP_POST, "/api/session", h_session_create},
+    {HTTP_GET, "/api/session", h_session_get},
+    {HTTP_DELETE, "/api/session", h_session_delete},
+    {HTTP_PATCH, "/api/activities/{id}/years/{fy}", h_year_patch},
+    {HTTP_POST, "/api/activities/{id}/years/{fy}/status-requests", h_status_request_create},
+    {HTTP_GET, "/api/status-requests", h_status_request_list},
+    {HTTP_POST, "/api/status-requests/{id}/decision", h_status_request_decide},
+    {HTTP_POST, "/api/status-requests/{id}/withdrawal", h_status_request_withdraw},
+    {HTTP_GET, "/api/audit", h_audit_list},
+    {HTTP_GET, "/api/users", h_users_list},
+    {HTTP_POST, "/api/users", h_users_create},
+    {HTTP_PATCH, "/api/users/{id}", h_users_patch},
+    {HTTP_POST, "/api/users/{id}/password", h_users_password},
 };
 const size_t app_nroutes = sizeof app_routes / sizeof app_routes[0];
 
 const struct db_stmt *const app_statements[] = {
-    db_plan_stmts, db_activity_stmts, db_indicator_stmts, db_report_stmts, NULL,
+    db_plan_stmts, db_activity_stmts, db_indicator_stmts, db_report_stmts, db_auth_stmts,
+    db_edit_stmts, db_status_stmts,   db_user_stmts,      db_audit_stmts,  NULL,
 };

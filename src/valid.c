@@ -220,3 +220,27 @@ valid_measure_ref(const char *raw, union http_qval *out)
 	}
 	return valid_measure_code(raw, out);
 }
+
+/* Lower-case letters, digits and . _ - (the database checks the same). */
+const char *
+valid_login(const char *raw, union http_qval *out)
+{
+	size_t n = strlen(raw);
+
+	if (n < 2 || n > 40 || strchr("abcdefghijklmnopqrstuvwxyz0123456789", raw[0]) == NULL ||
+	    strspn(raw, "abcdefghijklmnopqrstuvwxyz0123456789._-") != n)
+		return "2 to 40 lower-case letters, digits, '.', '_' or '-', starting with a "
+		       "letter or digit";
+	out->s = raw;
+	return NULL;
+}
+
+/* Length in characters, not bytes: a Japanese passphrase counts as typed. */
+const char *
+valid_password(const char *raw, union http_qval *out)
+{
+	if (utf8_length(raw) < 10)
+		return "at least 10 characters";
+	out->s = raw;
+	return NULL;
+}

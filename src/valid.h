@@ -37,6 +37,11 @@ const char *valid_measure_code(const char *raw, union http_qval *out);
 /* A measure id or code; yields the raw string (the SQL matches either). */
 const char *valid_measure_ref(const char *raw, union http_qval *out);
 
+/* A user's login: 2-40 of a-z 0-9 . _ - (the database checks the same). */
+const char *valid_login(const char *raw, union http_qval *out);
+/* A new password: at least 10 characters. */
+const char *valid_password(const char *raw, union http_qval *out);
+
 /* Maps between status keys and marks; NULL when unknown. */
 const char *status_key_of_mark(const char *mark);
 const char *status_mark_of_key(const char *key);

@@ -17,6 +17,7 @@
 
 #include <fcgiapp.h>
 
+#include "auth.h"
 #include "db.h"
 #include "handlers.h"
 #include "http.h"
@@ -215,6 +216,11 @@ worker_run(const struct config *cfg, int listen_fd)
 	int rc;
 
 	worker_signals(&waitmask);
+	if (auth_init() != 0) {
+		log_error("worker: libsodium did not initialize");
+		return 1;
+	}
+	auth_configure(cfg);
 	if ((db = db_new(cfg->db)) == NULL || FCGX_InitRequest(&r, listen_fd, 0) != 0) {
 		log_error("worker: out of memory");
 		return 1;

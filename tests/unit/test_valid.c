@@ -123,13 +123,39 @@ test_search_and_measure(void **state)
 	assert_non_null(valid_measure_ref("abc", &v));
 }
 
+/* Logins are what the database's CHECK accepts; passwords count characters. */
+static void
+test_login_and_password(void **state)
+{
+	union http_qval v;
+
+	(void)state;
+	assert_null(valid_login("koseki-staff", &v));
+	assert_null(valid_login("a.b_c9", &v));
+	assert_null(valid_login("0k", &v));
+	assert_non_null(valid_login("a", &v));
+	assert_non_null(valid_login("", &v));
+	assert_non_null(valid_login("Admin", &v));
+	assert_non_null(valid_login("-admin", &v));
+	assert_non_null(valid_login("two words", &v));
+	assert_non_null(valid_login("ユーザー", &v));
+	assert_null(valid_login("abcdefghijklmnopqrstuvwxyz0123456789abcd", &v));
+	assert_non_null(valid_login("abcdefghijklmnopqrstuvwxyz0123456789abcde", &v));
+
+	assert_null(valid_password("0123456789", &v));
+	assert_non_null(valid_password("012345678", &v));
+	/* Ten Japanese characters are 30 bytes and enough; nine are not. */
+	assert_null(valid_password("進捗管理の合言葉です", &v));
+	assert_non_null(valid_password("進捗管理の合言葉で", &v));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_valid_int),          cmocka_unit_test(test_utf8),
 	    cmocka_unit_test(test_named_validators),   cmocka_unit_test(test_status),
-	    cmocka_unit_test(test_search_and_measure),
+	    cmocka_unit_test(test_search_and_measure), cmocka_unit_test(test_login_and_password),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,10 +7,13 @@
 # Environment: SHINCHOKU_APP_PASSWORD and SHINCHOKU_OWNER_PASSWORD (required),
 # SHINCHOKU_DB_HOST (db), SHINCHOKU_DB_PORT (5432), SHINCHOKU_WORKERS (0 =
 # one per core), SHINCHOKU_SEED (0), SHINCHOKU_DB_WAIT (seconds, 60).
-# Any command other than `serve` is run as given (e.g. `sh` to look around).
+# `user add …` creates a user (the first admin) with the container's database
+# settings, the password read from stdin:
+#   docker compose -f docker/compose.yml run --rm -T app user add admin admin デジタル政策課 管理者
+# Any other command than `serve` is run as given (e.g. `sh` to look around).
 set -eu
 
-if [ "$#" -gt 0 ] && [ "$1" != serve ]; then
+if [ "$#" -gt 0 ] && [ "$1" != serve ] && [ "$1" != user ]; then
 	exec "$@"
 fi
 
@@ -37,6 +40,11 @@ umask 077
 	pgpass_line shinchoku "$SHINCHOKU_OWNER_PASSWORD"
 	pgpass_line shinchoku_app "$SHINCHOKU_APP_PASSWORD"
 } >"$PGPASSFILE"
+
+if [ "${1:-}" = user ]; then
+	# The command's own arguments first, then the container's settings.
+	exec shinchoku "$@" --config=/etc/shinchoku/shinchoku.conf --db-admin="$(conninfo shinchoku)"
+fi
 
 # Settings of the container; everything else comes from the config file.
 set -- --config=/etc/shinchoku/shinchoku.conf \

@@ -28,6 +28,7 @@ extern const struct db_stmt db_edit_stmts[];
 extern const struct db_stmt db_status_stmts[];
 extern const struct db_stmt db_user_stmts[];
 extern const struct db_stmt db_audit_stmts[];
+extern const struct db_stmt db_export_stmts[];
 
 void h_health(struct http_request *req, struct db *db, struct http_response *res);
 void h_plans_list(struct http_request *req, struct db *db, struct http_response *res);
@@ -38,6 +39,8 @@ void h_activities_get(struct http_request *req, struct db *db, struct http_respo
 void h_indicators_list(struct http_request *req, struct db *db, struct http_response *res);
 void h_milestones_list(struct http_request *req, struct db *db, struct http_response *res);
 void h_reports_summary(struct http_request *req, struct db *db, struct http_response *res);
+void h_reports_csv(struct http_request *req, struct db *db, struct http_response *res);
+void h_reports_xlsx(struct http_request *req, struct db *db, struct http_response *res);
 
 /* Sign-in and writes (issue 4). */
 void h_session_create(struct http_request *req, struct db *db, struct http_response *res);

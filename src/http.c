@@ -207,13 +207,19 @@ http_add_header(struct http_response *res, const char *name, const char *value)
 }
 
 void
-http_json_text(struct http_response *res, int status, char *text)
+http_body(struct http_response *res, int status, const char *type, char *data, size_t len)
 {
 	free(res->body);
 	res->status = status;
-	res->content_type = "application/json; charset=utf-8";
-	res->body = text;
-	res->body_len = text ? strlen(text) : 0;
+	res->content_type = type;
+	res->body = data;
+	res->body_len = data ? len : 0;
+}
+
+void
+http_json_text(struct http_response *res, int status, char *text)
+{
+	http_body(res, status, "application/json; charset=utf-8", text, text ? strlen(text) : 0);
 }
 
 void

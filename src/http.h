@@ -74,6 +74,9 @@ void http_json(struct http_response *res, int status, struct json_object *obj);
 /* Sets a JSON body already serialized (takes ownership of text). */
 void http_json_text(struct http_response *res, int status, char *text);
 
+/* Sets any body (takes ownership of data); type is a static string. */
+void http_body(struct http_response *res, int status, const char *type, char *data, size_t len);
+
 /* {"error":{"code":code,"message":msg[,"field":field]}} with that status. */
 void http_error(struct http_response *res, int status, const char *code, const char *field,
                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));

@@ -1,0 +1,29 @@
+/* The appendix table (別紙) as files: CSV for any spreadsheet and a real
+ * XLSX workbook. Both take the same table, already in the report's order. */
+#ifndef SHINCHOKU_EXPORT_H
+#define SHINCHOKU_EXPORT_H
+
+#include <stddef.h>
+
+#define EXPORT_COLUMNS 10
+
+/* A table of rows of EXPORT_COLUMNS texts; cells[row * EXPORT_COLUMNS + col]. */
+struct export_table {
+	int fiscal_year;
+	size_t nrows;
+	const char *const *cells;
+};
+
+/* The column keys of the header row (result_2023, plan_2025, …) and their
+ * Japanese titles (令和5年度 取組結果, …), for fiscal year fy. */
+void export_header(int fy, char keys[EXPORT_COLUMNS][32], char titles[EXPORT_COLUMNS][64]);
+
+/* CSV: UTF-8 with a BOM (Excel then reads it as UTF-8), CRLF, RFC 4180
+ * quoting. Returns a malloc'd buffer and its length in *len, NULL on no memory. */
+char *export_csv(const struct export_table *t, size_t *len);
+
+/* XLSX written by libxlsxwriter through a private temporary file. Returns a
+ * malloc'd buffer, NULL on failure. */
+char *export_xlsx(const struct export_table *t, size_t *len);
+
+#endif

@@ -3,6 +3,7 @@
  * including the re-listed (再掲) rows in their places. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "export.h"
 #include "handlers.h"
@@ -72,4 +73,33 @@ h_reports_xlsx(struct http_request *req, struct db *db, struct http_response *re
 {
 	export_answer(req, db, res, export_xlsx,
 	              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx");
+}
+
+/* GET /api/reports/{fy}/appendix: the same table as JSON, for the page. */
+void
+h_reports_appendix(struct http_request *req, struct db *db, struct http_response *res)
+{
+	struct http_qresult q[1];
+	char fy[24], plan[24];
+	const char *p[2];
+	PGresult *r;
+	char *body;
+
+	if (http_query_validate(req, export_params, 1, q, res) != 0)
+		return;
+	if (db_ensure(db, app_statements) != 0) {
+		http_error_db(res);
+		return;
+	}
+	p[0] = h_param_int(fy, true, req->captures[0]);
+	p[1] = h_param_int(plan, q[0].present, q[0].v.i);
+	if ((r = db_exec(db, "export_json", 2, p)) == NULL || !db_ok(r))
+		http_error_db(res);
+	else if (strcmp(PQgetvalue(r, 0, 1), "0") == 0)
+		http_error(res, 404, "not_found", NULL, "no plan to report for fiscal year %s", fy);
+	else if ((body = strdup(PQgetvalue(r, 0, 0))) == NULL)
+		http_error(res, 500, "internal", NULL, "out of memory");
+	else
+		http_json_text(res, 200, body);
+	PQclear(r);
 }

@@ -39,6 +39,7 @@ void h_activities_get(struct http_request *req, struct db *db, struct http_respo
 void h_indicators_list(struct http_request *req, struct db *db, struct http_response *res);
 void h_milestones_list(struct http_request *req, struct db *db, struct http_response *res);
 void h_reports_summary(struct http_request *req, struct db *db, struct http_response *res);
+void h_reports_appendix(struct http_request *req, struct db *db, struct http_response *res);
 void h_reports_csv(struct http_request *req, struct db *db, struct http_response *res);
 void h_reports_xlsx(struct http_request *req, struct db *db, struct http_response *res);
 

@@ -12,6 +12,7 @@ const struct route app_routes[] = {
     {HTTP_GET, "/api/activities/{id}", h_activities_get},
     {HTTP_GET, "/api/indicators", h_indicators_list},
     {HTTP_GET, "/api/reports/{fy}/summary", h_reports_summary},
+    {HTTP_GET, "/api/reports/{fy}/appendix", h_reports_appendix},
     {HTTP_GET, "/api/reports/{fy}/progress.csv", h_reports_csv},
     {HTTP_GET, "/api/reports/{fy}/progress.xlsx", h_reports_xlsx},
     {HTTP_POST, "/api/session", h_session_create},

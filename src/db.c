@@ -79,6 +79,8 @@ db_prepare_set(struct db *db, const struct db_stmt *stmts)
 static int
 db_prepare_all(struct db *db, const struct db_stmt *const *sets)
 {
+	/* A set that failed halfway left some statements behind: start clean. */
+	PQclear(PQexec(db->conn, "DEALLOCATE ALL"));
 	for (; sets != NULL && *sets != NULL; sets++)
 		if (db_prepare_set(db, *sets) != 0)
 			return -1;

@@ -29,6 +29,7 @@ extern const struct db_stmt db_status_stmts[];
 extern const struct db_stmt db_user_stmts[];
 extern const struct db_stmt db_audit_stmts[];
 extern const struct db_stmt db_export_stmts[];
+extern const struct db_stmt db_import_stmts[];
 
 void h_health(struct http_request *req, struct db *db, struct http_response *res);
 void h_plans_list(struct http_request *req, struct db *db, struct http_response *res);
@@ -40,6 +41,7 @@ void h_indicators_list(struct http_request *req, struct db *db, struct http_resp
 void h_milestones_list(struct http_request *req, struct db *db, struct http_response *res);
 void h_reports_summary(struct http_request *req, struct db *db, struct http_response *res);
 void h_reports_appendix(struct http_request *req, struct db *db, struct http_response *res);
+void h_reports_import(struct http_request *req, struct db *db, struct http_response *res);
 void h_reports_csv(struct http_request *req, struct db *db, struct http_response *res);
 void h_reports_xlsx(struct http_request *req, struct db *db, struct http_response *res);
 

@@ -6,13 +6,19 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "config.h"
 #include "db.h"
+#include "fileio.h"
+#include "handlers.h"
 #include "import.h"
 #include "log.h"
 #include "master.h"
 #include "migrate.h"
 #include "useradd.h"
+#include "valid.h"
+#include "yearimport.h"
 
 static const char usage[] =
     "usage: shinchoku COMMAND [--config=FILE] [--KEY=VALUE ...] [ARGS]\n"
@@ -22,6 +28,9 @@ static const char usage[] =
     "  migrate    apply the SQL migrations in sql_dir to db_admin\n"
     "  import     load a plan dataset (JSON) into db_admin:\n"
     "             import [--timeline-plan=TITLE] [--if-empty] FILE\n"
+    "             or a year's updates in the columns of progress.csv (rolled\n"
+    "             back unless every row is right; the report goes to stdout):\n"
+    "             import --fiscal-year=YYYY [--dry-run] [--decided] FILE.csv\n"
     "  user add   create a user in db_admin, the password read from stdin:\n"
     "             user add LOGIN ROLE DEPARTMENT|- DISPLAY_NAME [--if-missing]\n"
     "  --help     this text\n"
@@ -64,24 +73,60 @@ load_settings(struct config *cfg)
 	return 0;
 }
 
+/* The owning role's connection, with the statements of sets prepared
+ * (NULL: none; the year import uses the server's). */
 static struct db *
-admin_db(const struct config *cfg)
+admin_db(const struct config *cfg, const struct db_stmt *const *sets)
 {
 	struct db *db = db_new(cfg->db_admin);
 
-	if (db != NULL && db_ensure(db, NULL) == 0)
+	if (db != NULL && db_ensure(db, sets) == 0)
 		return db;
 	log_error("cannot connect to db_admin");
 	db_free(db);
 	return NULL;
 }
 
+/* A year's updates from a CSV file; the report (JSON) goes to stdout. */
+static int
+cmd_import_year(const struct config *cfg, const char *file, const struct yearimport_options *opt)
+{
+	struct json_object *report = NULL;
+	enum yearimport_result rc;
+	char err[256];
+	size_t len;
+	char *text;
+	struct db *db;
+
+	if ((text = file_read(file, 16u << 20, &len, err, sizeof err)) == NULL) {
+		log_error("import: %s", err);
+		return 1;
+	}
+	if ((db = admin_db(cfg, app_statements)) == NULL) {
+		free(text);
+		return 1;
+	}
+	rc = yearimport_run(db, text, len, opt, &report);
+	puts(json_object_to_json_string_ext(report, JSON_C_TO_STRING_PRETTY |
+	                                                JSON_C_TO_STRING_NOSLASHESCAPE));
+	if (rc == YI_PROBLEMS)
+		log_error("import: %s has problems; nothing was imported", file);
+	else if (rc == YI_DB_ERROR)
+		log_error("import: the database failed; nothing was imported");
+	json_object_put(report);
+	db_free(db);
+	free(text);
+	return rc == YI_OK ? 0 : 1;
+}
+
 static int
 cmd_import(const struct config *cfg, int argc, char **argv)
 {
 	struct import_options opt = {0};
+	struct yearimport_options year = {0};
 	const char *file = NULL;
 	struct db *db;
+	int64_t fy;
 	int i, rc;
 
 	for (i = 0; i < argc; i++) {
@@ -89,6 +134,13 @@ cmd_import(const struct config *cfg, int argc, char **argv)
 			opt.timeline_plan = argv[i] + 16;
 		else if (strcmp(argv[i], "--if-empty") == 0)
 			opt.if_empty = true;
+		else if (strcmp(argv[i], "--dry-run") == 0)
+			year.dry_run = true;
+		else if (strcmp(argv[i], "--decided") == 0)
+			year.decided = true;
+		else if (strncmp(argv[i], "--fiscal-year=", 14) == 0 &&
+		         valid_int(argv[i] + 14, FY_MIN, FY_MAX, &fy))
+			year.fiscal_year = (int)fy;
 		else if (file == NULL && argv[i][0] != '-')
 			file = argv[i];
 		else {
@@ -100,7 +152,9 @@ cmd_import(const struct config *cfg, int argc, char **argv)
 		fprintf(stderr, "import: no dataset file given\n%s", usage);
 		return 2;
 	}
-	if ((db = admin_db(cfg)) == NULL)
+	if (year.fiscal_year != 0)
+		return cmd_import_year(cfg, file, &year);
+	if ((db = admin_db(cfg, NULL)) == NULL)
 		return 1;
 	rc = import_file(db, file, &opt);
 	db_free(db);
@@ -117,7 +171,7 @@ cmd_migrate(const struct config *cfg, int argc)
 		fprintf(stderr, "migrate: takes no arguments\n%s", usage);
 		return 2;
 	}
-	if ((db = admin_db(cfg)) == NULL)
+	if ((db = admin_db(cfg, NULL)) == NULL)
 		return 1;
 	rc = migrate_run(db, cfg->sql_dir);
 	db_free(db);
@@ -170,7 +224,7 @@ cmd_user(const struct config *cfg, int argc, char **argv)
 		log_error("user add: no password on stdin");
 		return 2;
 	}
-	if ((db = admin_db(cfg)) == NULL)
+	if ((db = admin_db(cfg, NULL)) == NULL)
 		return 1;
 	rc = useradd_run(db, &u, password);
 	db_free(db);
@@ -189,7 +243,8 @@ split_args(int argc, char **argv, char **rest, int *nrest)
 		if (strncmp(argv[i], "--config=", 9) == 0)
 			cli.config_file = argv[i] + 9;
 		else if (strncmp(argv[i], "--", 2) == 0 && strchr(argv[i], '=') != NULL &&
-		         strncmp(argv[i], "--timeline-plan=", 16) != 0)
+		         strncmp(argv[i], "--timeline-plan=", 16) != 0 &&
+		         strncmp(argv[i], "--fiscal-year=", 14) != 0)
 			argv[cli.noverrides++] = argv[i];
 		else
 			rest[(*nrest)++] = argv[i];

@@ -100,6 +100,10 @@ h_error_write(struct http_response *res, const PGresult *r)
 	else if (state != NULL && strcmp(state, "23505") == 0)
 		http_error(res, 409, "conflict", NULL, "this would duplicate %s",
 		           constraint ? constraint : "an existing record");
+	else if (state != NULL && strcmp(state, "SHLCK") == 0)
+		/* A locked fiscal year (sql/004): the message says which. */
+		http_error(res, 409, "locked", NULL, "%s",
+		           PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY));
 	else if (state != NULL && strcmp(state, "42501") == 0)
 		http_error(res, 403, "forbidden", NULL, "not allowed for this user");
 	else if (state != NULL && strncmp(state, "23", 2) == 0)

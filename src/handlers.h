@@ -30,6 +30,7 @@ extern const struct db_stmt db_user_stmts[];
 extern const struct db_stmt db_audit_stmts[];
 extern const struct db_stmt db_export_stmts[];
 extern const struct db_stmt db_import_stmts[];
+extern const struct db_stmt db_fiscal_stmts[];
 
 void h_health(struct http_request *req, struct db *db, struct http_response *res);
 void h_plans_list(struct http_request *req, struct db *db, struct http_response *res);
@@ -41,6 +42,9 @@ void h_indicators_list(struct http_request *req, struct db *db, struct http_resp
 void h_milestones_list(struct http_request *req, struct db *db, struct http_response *res);
 void h_reports_summary(struct http_request *req, struct db *db, struct http_response *res);
 void h_reports_appendix(struct http_request *req, struct db *db, struct http_response *res);
+void h_fiscal_list(struct http_request *req, struct db *db, struct http_response *res);
+void h_fiscal_open(struct http_request *req, struct db *db, struct http_response *res);
+void h_fiscal_lock(struct http_request *req, struct db *db, struct http_response *res);
 void h_reports_import(struct http_request *req, struct db *db, struct http_response *res);
 void h_reports_csv(struct http_request *req, struct db *db, struct http_response *res);
 void h_reports_xlsx(struct http_request *req, struct db *db, struct http_response *res);

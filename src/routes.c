@@ -15,6 +15,9 @@ const struct route app_routes[] = {
     {HTTP_GET, "/api/reports/{fy}/appendix", h_reports_appendix},
     {HTTP_GET, "/api/reports/{fy}/progress.csv", h_reports_csv},
     {HTTP_POST, "/api/reports/{fy}/import", h_reports_import},
+    {HTTP_GET, "/api/fiscal-years", h_fiscal_list},
+    {HTTP_POST, "/api/fiscal-years", h_fiscal_open},
+    {HTTP_PATCH, "/api/fiscal-years/{fy}", h_fiscal_lock},
     {HTTP_GET, "/api/reports/{fy}/progress.xlsx", h_reports_xlsx},
     {HTTP_POST, "/api/session", h_session_create},
     {HTTP_GET, "/api/session", h_session_get},
@@ -35,5 +38,6 @@ const size_t app_nroutes = sizeof app_routes / sizeof app_routes[0];
 const struct db_stmt *const app_statements[] = {
     db_plan_stmts,  db_activity_stmts, db_indicator_stmts, db_report_stmts,
     db_auth_stmts,  db_edit_stmts,     db_status_stmts,    db_user_stmts,
-    db_audit_stmts, db_export_stmts,   db_import_stmts,    NULL,
+    db_audit_stmts, db_export_stmts,   db_import_stmts,    db_fiscal_stmts,
+    NULL,
 };

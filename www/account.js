@@ -1,0 +1,549 @@
+// Sign-in, editing of an activity's yearly texts, status-change requests,
+// the approval inbox and the history of a record. The session cookie is
+// HttpOnly; the CSRF token from the session answer goes with every change.
+import { request, setCsrf, ApiError } from './api.js';
+import { h, replace, $, eraYear, dateTime, STATUSES, statusInfo } from './dom.js';
+
+const ROLES = { viewer: '閲覧者', staff: '担当職員', manager: '管理職', admin: 'システム管理者' };
+// Set while signed in, so that an anonymous visit does not ask GET
+// /api/session (a 401 there is only noise). Holds no secret.
+const HINT = 'shinchoku.signedIn';
+
+let ctx = null; // { reload, rerender, fy, showError, notice }
+let user = null;
+let pending = []; // pending status requests visible to the user
+
+export const accountActive = () => user !== null;
+export const currentUser = () => user;
+
+function hint(on) {
+  try {
+    if (on) localStorage.setItem(HINT, '1');
+    else localStorage.removeItem(HINT);
+  } catch { /* storage may be off: then every visit starts signed out */ }
+}
+
+function hasHint() {
+  try { return localStorage.getItem(HINT) === '1'; } catch { return false; }
+}
+
+function mayEdit(a) {
+  if (!user || a.version === null || a.version === undefined) return false;
+  if (user.role === 'admin') return true;
+  if (user.role !== 'staff' && user.role !== 'manager') return false;
+  return !!user.department && a.departments.some((d) => d.id === user.department.id);
+}
+
+const isApprover = () => user && (user.role === 'manager' || user.role === 'admin');
+
+// ---- session ------------------------------------------------------------
+
+function setSession(s) {
+  user = s.user;
+  setCsrf(s.csrf_token);
+  hint(true);
+  $('#signin-open').hidden = true;
+  $('#user-box').hidden = false;
+  replace($('#user-name'), user.display_name || user.login);
+  const meta = [ROLES[user.role] || user.role];
+  if (user.department) meta.push(user.department.name);
+  replace($('#user-meta'), meta.join('・'));
+  document.body.dataset.role = user.role;
+}
+
+function clearSession() {
+  user = null;
+  pending = [];
+  setCsrf(null);
+  hint(false);
+  $('#signin-open').hidden = false;
+  $('#user-box').hidden = true;
+  replace($('#user-name'));
+  replace($('#user-meta'));
+  delete document.body.dataset.role;
+  $('#inbox-section').hidden = true;
+  for (const d of document.querySelectorAll('dialog[open]')) if (d.id !== 'signin-dialog') d.close();
+}
+
+// An answer of 401 to a change: the session ended on the server.
+function sessionLost() {
+  clearSession();
+  ctx.rerender();
+  ctx.showError('', new ApiError(401, { error: { code: 'unauthenticated' } }));
+}
+
+export async function initAccount(c) {
+  ctx = c;
+  for (const b of document.querySelectorAll('dialog [data-close]')) {
+    b.addEventListener('click', () => b.closest('dialog').close());
+  }
+  $('#signin-open').addEventListener('click', openSignIn);
+  $('#signin-form').addEventListener('submit', signIn);
+  $('#signout').addEventListener('click', signOut);
+  $('#edit-form').addEventListener('submit', saveEdit);
+  $('#conflict-reload').addEventListener('click', conflictReload);
+  $('#conflict-keep').addEventListener('click', conflictKeep);
+  $('#status-form').addEventListener('submit', submitStatus);
+  $('#status-withdraw').addEventListener('click', withdrawFromDialog);
+  $('#activities-body').addEventListener('click', onRowAction);
+
+  if (!hasHint()) return;
+  const r = await request('GET', '/api/session', { raw: true });
+  if (r.status === 200 && r.body && r.body.user) {
+    setSession(r.body);
+    loadInbox();
+  } else {
+    clearSession();
+    if (r.status !== 401) ctx.showError('ログイン状態を確認できませんでした。', new ApiError(r.status, r.body));
+  }
+}
+
+function openSignIn() {
+  $('#signin-error').hidden = true;
+  $('#signin-form').reset();
+  $('#signin-dialog').showModal();
+  $('#login-id').focus();
+}
+
+async function signIn(e) {
+  e.preventDefault();
+  const login = $('#login-id').value.trim();
+  const password = $('#login-password').value;
+  const err = $('#signin-error');
+  if (!login || !password) {
+    replace(err, 'ログイン ID とパスワードを入力してください。');
+    err.hidden = false;
+    return;
+  }
+  const btn = $('#signin-submit');
+  btn.disabled = true;
+  try {
+    const r = await request('POST', '/api/session', { body: { login, password }, raw: true });
+    if (r.status !== 200 || !r.body || !r.body.user) {
+      const ae = new ApiError(r.status, r.body, r.headers.get('Retry-After'));
+      replace(err, ae.message);
+      err.hidden = false;
+      $('#login-password').value = '';
+      $('#login-password').focus();
+      return;
+    }
+    setSession(r.body);
+    $('#signin-dialog').close();
+    ctx.notice(`${user.display_name || user.login} さんとしてログインしました。`);
+    ctx.rerender();
+    loadInbox();
+  } finally {
+    btn.disabled = false;
+  }
+}
+
+async function signOut() {
+  const r = await request('DELETE', '/api/session', { raw: true });
+  if (r.status !== 200 && r.status !== 401 && r.status !== 403) {
+    ctx.showError('ログアウトできませんでした。', new ApiError(r.status, r.body));
+    return;
+  }
+  clearSession();
+  ctx.rerender();
+  ctx.notice('ログアウトしました。');
+}
+
+// ---- row buttons ----------------------------------------------------------
+
+export function rowActions(a) {
+  const box = h('div', { class: 'row-actions' });
+  if (mayEdit(a)) {
+    box.append(
+      h('button', { type: 'button', class: 'button button-small', dataset: { action: 'edit' }, 'aria-label': `編集：${a.name}` }, '編集'),
+      h('button', { type: 'button', class: 'button button-small', dataset: { action: 'status' }, 'aria-label': `進捗状況の変更を申請：${a.name}` }, '状況変更'));
+    const p = pending.find((r) => r.activity_id === a.id && r.fiscal_year === ctx.fy());
+    if (p) box.append(h('span', { class: 'pending-tag' }, `申請中 ${p.from_mark || '—'}→${p.to_mark}`));
+  }
+  if (a.version !== null && a.version !== undefined) {
+    box.append(h('button', { type: 'button', class: 'button button-small button-quiet', dataset: { action: 'history' }, 'aria-label': `変更履歴：${a.name}` }, '履歴'));
+  }
+  return box;
+}
+
+function onRowAction(e) {
+  const btn = e.target.closest('button[data-action]');
+  if (!btn) return;
+  const id = Number(btn.closest('tr').dataset.activityId);
+  const a = { id, name: btn.closest('tr').querySelector('.c-name').textContent, code: btn.closest('tr').querySelector('.code').textContent };
+  if (btn.dataset.action === 'edit') openEdit(a);
+  else if (btn.dataset.action === 'status') openStatus(a);
+  else if (btn.dataset.action === 'history') openHistory(a);
+}
+
+// The record as it is now: GET /api/activities/{id}, the selected year.
+async function freshYear(id) {
+  const a = await request('GET', `/api/activities/${id}`);
+  return { activity: a, year: a.years.find((y) => y.fiscal_year === ctx.fy()) || null };
+}
+
+function formError(el, err) {
+  replace(el, err instanceof ApiError ? err.message : '予期しないエラーが発生しました。');
+  el.hidden = false;
+}
+
+// ---- edit dialog ------------------------------------------------------------
+
+let editing = null; // { id, fy, version, current }
+
+const EDIT_FIELDS = [
+  ['result', '#edit-result', '#conflict-result'],
+  ['plan_next', '#edit-plan-next', '#conflict-plan-next'],
+  ['change_reason', '#edit-change-reason', '#conflict-change-reason'],
+];
+
+async function openEdit(a) {
+  const fy = ctx.fy();
+  let fresh;
+  try {
+    fresh = await freshYear(a.id);
+  } catch (err) {
+    ctx.showError('取組を読み込めませんでした。', err);
+    return;
+  }
+  if (!fresh.year) {
+    ctx.showError('', new ApiError(404, { error: { code: 'not_found' } }));
+    return;
+  }
+  editing = { id: a.id, fy, version: fresh.year.version, base: fresh.year };
+  replace($('#edit-code'), fresh.activity.measure.code);
+  replace($('#edit-name'), fresh.activity.name);
+  replace($('#edit-fy'), eraYear(fy));
+  for (const [k, input] of EDIT_FIELDS) $(input).value = fresh.year[k] || '';
+  $('#edit-conflict').hidden = true;
+  $('#edit-error').hidden = true;
+  $('#edit-dialog').showModal();
+  $('#edit-result').focus();
+}
+
+async function saveEdit(e) {
+  e.preventDefault();
+  if (!editing) return;
+  const body = {};
+  for (const [k, input] of EDIT_FIELDS) {
+    const v = $(input).value;
+    if (v !== (editing.base[k] || '')) body[k] = v;
+  }
+  if (Object.keys(body).length === 0) {
+    $('#edit-dialog').close();
+    ctx.notice('変更はありませんでした。');
+    return;
+  }
+  const btn = $('#edit-save');
+  btn.disabled = true;
+  $('#edit-error').hidden = true;
+  try {
+    const r = await request('PATCH', `/api/activities/${editing.id}/years/${editing.fy}`, {
+      body, raw: true, headers: { 'If-Match': `"${editing.version}"` },
+    });
+    if (r.status === 200) {
+      $('#edit-dialog').close();
+      editing = null;
+      ctx.notice('保存しました。');
+      ctx.reload();
+    } else if (r.status === 409 && r.body) {
+      showConflict(r.body.current || r.body);
+      ctx.reload();
+    } else if (r.status === 401) {
+      $('#edit-dialog').close();
+      sessionLost();
+    } else {
+      formError($('#edit-error'), new ApiError(r.status, r.body));
+    }
+  } finally {
+    btn.disabled = false;
+  }
+}
+
+function showConflict(current) {
+  editing.current = current;
+  for (const [k, , shown] of EDIT_FIELDS) replace($(shown), current[k] || '（空欄）');
+  $('#edit-conflict').hidden = false;
+  $('#edit-conflict').scrollIntoView({ block: 'nearest' });
+}
+
+// Take over the record as it is now, dropping the user's input.
+function conflictReload() {
+  const c = editing.current;
+  for (const [k, input] of EDIT_FIELDS) $(input).value = c[k] || '';
+  editing.version = c.version;
+  editing.base = c;
+  $('#edit-conflict').hidden = true;
+  $('#edit-result').focus();
+}
+
+// Keep the user's input and save it over the newer version.
+function conflictKeep() {
+  editing.version = editing.current.version;
+  editing.base = editing.current;
+  $('#edit-conflict').hidden = true;
+  $('#edit-form').requestSubmit();
+}
+
+// ---- status-change request dialog ------------------------------------------
+
+let statusTarget = null; // { id, fy, current, pendingRequest }
+
+async function openStatus(a) {
+  const fy = ctx.fy();
+  let fresh;
+  try {
+    fresh = await freshYear(a.id);
+  } catch (err) {
+    ctx.showError('取組を読み込めませんでした。', err);
+    return;
+  }
+  if (!fresh.year) return;
+  const mine = pending.find((r) => r.activity_id === a.id && r.fiscal_year === fy);
+  statusTarget = { id: a.id, fy, current: fresh.year.status, request: mine || null };
+  replace($('#status-code'), fresh.activity.measure.code);
+  replace($('#status-name'), fresh.activity.name);
+  const cur = statusInfo(fresh.year.status);
+  replace($('#status-current'), cur ? `${cur.mark} ${cur.short}` : '未設定');
+  replace($('#status-choices'), STATUSES.map((s) => h('label', { class: 'choice' },
+    h('input', {
+      type: 'radio', name: 'status', value: s.key, disabled: s.key === fresh.year.status,
+      onchange: reasonRequirement,
+    }),
+    h('span', { class: `mark mark-${s.key}`, 'aria-hidden': 'true' }, s.mark), ` ${s.short}`)));
+  $('#status-reason').value = '';
+  const pbox = $('#status-pending');
+  if (mine) {
+    replace($('#status-pending-text'), `${mine.from_mark || '—'} → ${mine.to_mark}（${mine.requested_by.display_name}、${dateTime(mine.requested_at)}）`);
+    $('#status-withdraw').hidden = mine.requested_by.id !== user.id;
+  }
+  pbox.hidden = !mine;
+  $('#status-fields').disabled = !!mine;
+  $('#status-reason').disabled = !!mine;
+  $('#status-submit').disabled = !!mine;
+  $('#status-error').hidden = true;
+  reasonRequirement();
+  $('#status-dialog').showModal();
+}
+
+function chosenStatus() {
+  const r = document.querySelector('#status-choices input[name="status"]:checked');
+  return r ? r.value : '';
+}
+
+function reasonRequirement() {
+  const need = ['delayed', 'not_started'].includes(chosenStatus());
+  $('#status-reason-req').hidden = !need;
+  $('#status-reason').required = need;
+}
+
+async function submitStatus(e) {
+  e.preventDefault();
+  if (!statusTarget) return;
+  const status = chosenStatus();
+  const reason = $('#status-reason').value;
+  const err = $('#status-error');
+  if (!status) {
+    replace(err, '変更後の進捗状況を選んでください。');
+    err.hidden = false;
+    return;
+  }
+  if (['delayed', 'not_started'].includes(status) && !reason.trim()) {
+    replace(err, '△・× を申請するときは、理由を入力してください。');
+    err.hidden = false;
+    $('#status-reason').focus();
+    return;
+  }
+  const btn = $('#status-submit');
+  btn.disabled = true;
+  try {
+    const r = await request('POST', `/api/activities/${statusTarget.id}/years/${statusTarget.fy}/status-requests`,
+      { body: { status, reason }, raw: true });
+    if (r.status === 201) {
+      $('#status-dialog').close();
+      ctx.notice(user.role === 'staff'
+        ? '申請しました。所管課の管理職が承認すると反映されます。'
+        : '申請しました。ご自身以外の管理職または管理者が承認すると反映されます。');
+      await loadInbox();
+    } else if (r.status === 401) {
+      $('#status-dialog').close();
+      sessionLost();
+    } else {
+      formError(err, new ApiError(r.status, r.body));
+    }
+  } finally {
+    btn.disabled = false;
+  }
+}
+
+async function withdrawFromDialog() {
+  if (!statusTarget || !statusTarget.request) return;
+  const ok = await withdraw(statusTarget.request.id, $('#status-error'));
+  if (ok) $('#status-dialog').close();
+}
+
+async function withdraw(id, errEl) {
+  const r = await request('POST', `/api/status-requests/${id}/withdrawal`, { raw: true });
+  if (r.status === 200) {
+    ctx.notice('申請を取り下げました。');
+    await loadInbox();
+    return true;
+  }
+  if (r.status === 401) sessionLost();
+  else if (errEl) formError(errEl, new ApiError(r.status, r.body));
+  else ctx.showError('申請を取り下げられませんでした。', new ApiError(r.status, r.body));
+  return false;
+}
+
+// ---- inbox ------------------------------------------------------------------
+
+export async function loadInbox() {
+  if (!user) return;
+  if (user.role === 'viewer') {
+    $('#inbox-section').hidden = true;
+    return;
+  }
+  const r = await request('GET', '/api/status-requests?state=pending', { raw: true });
+  if (r.status === 401) {
+    sessionLost();
+    return;
+  }
+  if (r.status !== 200 || !r.body) {
+    ctx.showError('申請の一覧を読み込めませんでした。', new ApiError(r.status, r.body));
+    return;
+  }
+  const key = (list) => list.map((x) => `${x.id}:${x.activity_id}/${x.fiscal_year}`).join();
+  const changed = key(pending) !== key(r.body.items);
+  pending = r.body.items;
+  renderInbox();
+  if (changed) ctx.rerender(); // the rows' 申請中 tags
+}
+
+function renderInbox() {
+  const section = $('#inbox-section');
+  const approver = isApprover();
+  replace($('#inbox-heading'), approver ? '承認待ちの申請' : 'あなたの申請（承認待ち）', ' ',
+    h('span', { id: 'inbox-count', class: 'badge' }, `${pending.length}件`));
+  const list = $('#inbox');
+  replace(list, pending.map((req) => inboxItem(req)));
+  $('#inbox-empty').hidden = pending.length > 0;
+  section.hidden = false;
+}
+
+function inboxItem(req) {
+  const li = h('li', { class: 'request', dataset: { requestId: req.id, activityId: req.activity_id } });
+  li.append(
+    h('p', { class: 'request-head' },
+      h('span', { class: 'code' }, req.measure_code), ' ',
+      h('strong', {}, req.activity_name), ' ',
+      h('span', { class: 'era' }, eraYear(req.fiscal_year))),
+    h('p', { class: 'request-change' },
+      '進捗状況：',
+      h('span', { class: `mark mark-${req.from_status || 'unset'}` }, req.from_mark || '—'),
+      ' → ',
+      h('span', { class: `mark mark-${req.to_status}` }, req.to_mark),
+      ` （${(statusInfo(req.to_status) || {}).short || ''}）`),
+    h('p', { class: 'request-reason' }, '理由：', req.reason || '（記入なし）'),
+    h('p', { class: 'request-meta' }, `申請者：${req.requested_by.display_name}　${dateTime(req.requested_at)}`));
+  const err = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  if (req.can_decide) {
+    const cid = `comment-${req.id}`;
+    const comment = h('input', { id: cid, type: 'text', maxlength: 2000, class: 'comment' });
+    const decide = async (decision) => {
+      if (decision === 'reject' && !comment.value.trim()) {
+        replace(err, '差戻しの理由をコメントに入力してください。');
+        err.hidden = false;
+        comment.focus();
+        return;
+      }
+      for (const b of li.querySelectorAll('button')) b.disabled = true;
+      const r = await request('POST', `/api/status-requests/${req.id}/decision`,
+        { body: { decision, comment: comment.value }, raw: true });
+      if (r.status === 200) {
+        ctx.notice(decision === 'approve' ? '承認しました。進捗状況に反映しました。' : '差し戻しました。');
+        await loadInbox();
+        ctx.reload();
+      } else if (r.status === 401) {
+        sessionLost();
+      } else {
+        formError(err, new ApiError(r.status, r.body));
+        for (const b of li.querySelectorAll('button')) b.disabled = false;
+        if (r.status === 409) loadInbox();
+      }
+    };
+    li.append(h('div', { class: 'request-decide' },
+      h('label', { for: cid }, 'コメント'), comment,
+      h('button', { type: 'button', class: 'button button-primary', onclick: () => decide('approve') }, '承認'),
+      h('button', { type: 'button', class: 'button', onclick: () => decide('reject') }, '差戻し')));
+  } else if (req.requested_by.id === user.id) {
+    li.append(h('div', { class: 'request-decide' },
+      h('span', { class: 'muted' }, '承認を待っています。'),
+      h('button', { type: 'button', class: 'button', onclick: () => withdraw(req.id, err) }, '取り下げ')));
+  }
+  li.append(err);
+  return li;
+}
+
+// ---- history ----------------------------------------------------------------
+
+const FIELD_LABELS = [
+  ['status', '進捗状況'],
+  ['result', '取組結果'],
+  ['plan_next', '翌年度以降の取組予定'],
+  ['change_reason', 'スケジュールの変更理由'],
+];
+const ACTIONS = { insert: '登録', update: '変更', delete: '削除' };
+const CHANNELS = { api: '画面から', import: 'データ取込', sql: 'データベース直接操作' };
+
+function fieldText(k, v) {
+  if (v === null || v === undefined || v === '') return '（空欄）';
+  if (k === 'status') {
+    const s = statusInfo(v);
+    return s ? `${s.mark} ${s.short}` : String(v);
+  }
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+async function openHistory(a) {
+  const fy = ctx.fy();
+  replace($('#history-code'), a.code);
+  replace($('#history-name'), a.name);
+  replace($('#history-fy'), eraYear(fy));
+  replace($('#history'));
+  $('#history-error').hidden = true;
+  $('#history-empty').hidden = true;
+  $('#history').setAttribute('aria-busy', 'true');
+  $('#history-dialog').showModal();
+  const r = await request('GET', `/api/audit?entity=activity_year&id=${a.id}/${fy}&limit=100`, { raw: true });
+  $('#history').setAttribute('aria-busy', 'false');
+  if (r.status === 401) {
+    $('#history-dialog').close();
+    sessionLost();
+    return;
+  }
+  if (r.status !== 200 || !r.body) {
+    formError($('#history-error'), new ApiError(r.status, r.body));
+    return;
+  }
+  const items = r.body.items;
+  $('#history-empty').hidden = items.length > 0;
+  replace($('#history'), items.map((it) => {
+    const before = it.before || {};
+    const after = it.after || {};
+    const changes = FIELD_LABELS.filter(([k]) => it.action !== 'update' || before[k] !== after[k]);
+    const who = it.user ? it.user.display_name : (CHANNELS[it.channel] || it.channel);
+    return h('li', { class: 'history-item' },
+      h('p', { class: 'history-head' },
+        h('time', { datetime: it.at }, dateTime(it.at)), '　',
+        h('strong', {}, who), '　',
+        `${ACTIONS[it.action] || it.action}（${CHANNELS[it.channel] || it.channel}）`),
+      it.action === 'update'
+        ? h('dl', { class: 'history-changes' }, changes.flatMap(([k, label]) => [
+          h('dt', {}, label),
+          h('dd', {},
+            h('div', { class: 'change-row' }, h('span', { class: 'change-label' }, '変更前'), h('del', { class: 'before' }, fieldText(k, before[k]))),
+            h('div', { class: 'change-row' }, h('span', { class: 'change-label' }, '変更後'), h('ins', { class: 'after' }, fieldText(k, after[k])))),
+        ]))
+        : null);
+  }));
+  if (r.body.total > items.length) $('#history').append(h('li', { class: 'muted' }, `ほか${r.body.total - items.length}件の古い履歴があります。`));
+}

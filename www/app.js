@@ -1,0 +1,415 @@
+// The portal page: fiscal year, summary, activity list with filters, and
+// the drafting timeline of the next plan. Sign-in and editing live in
+// account.js. Everything from the API is inserted as text (dom.js).
+import { get, qs, ApiError } from './api.js';
+import { h, replace, $, eraYear, debounce, STATUSES, statusInfo } from './dom.js';
+import { initAccount, rowActions, accountActive } from './account.js';
+
+const MILESTONE_STATES = {
+  planned: '予定', in_progress: '実施中', done: '完了', delayed: '遅れ', cancelled: '中止',
+};
+
+const LIST_LIMIT = 500;
+const SUMMARY_FAILED = '進捗状況の集計を読み込めませんでした。';
+const LIST_FAILED = '取組の一覧を読み込めませんでした。';
+
+const state = {
+  fy: null,
+  latestFy: null,
+  filters: { goal: '', status: '', department: '', q: '' },
+  items: [],
+  total: 0,
+  listSeq: 0,
+  summarySeq: 0,
+};
+export const currentFy = () => state.fy;
+
+// ---- errors -------------------------------------------------------------
+
+// Messages by what failed, so that a later success clears its own one.
+const errors = new Map();
+
+function renderErrors() {
+  replace($('#error-text'), [...errors.values()].map((m) => h('span', { class: 'alert-line' }, m)));
+  $('#error').hidden = errors.size === 0;
+}
+
+export function showError(context, err) {
+  const text = err instanceof ApiError ? err.message : '予期しないエラーが発生しました。ページを再読み込みしてください。';
+  if (!(err instanceof ApiError)) console.warn(err); // eslint-disable-line no-console
+  errors.delete(context); // the newest last
+  errors.set(context, `${context}${text}`);
+  renderErrors();
+}
+
+function clearErrorFor(context) {
+  if (errors.delete(context)) renderErrors();
+}
+
+export function clearError() {
+  errors.clear();
+  renderErrors();
+}
+
+let noticeTimer = null;
+export function notice(text) {
+  const n = $('#notice');
+  replace(n, text);
+  n.hidden = false;
+  clearTimeout(noticeTimer);
+  noticeTimer = setTimeout(() => { n.hidden = true; }, 6000);
+}
+
+// ---- URL state ------------------------------------------------------------
+
+function readUrl() {
+  const p = new URLSearchParams(location.search);
+  const fy = Number(p.get('fy'));
+  const id = (v) => (/^[1-9][0-9]{0,8}$/.test(v || '') ? v : '');
+  state.filters.goal = id(p.get('goal'));
+  state.filters.department = id(p.get('department'));
+  state.filters.status = STATUSES.some((x) => x.key === p.get('status')) ? p.get('status') : '';
+  state.filters.q = (p.get('q') || '').trim().slice(0, 100);
+  return Number.isInteger(fy) && fy >= 2000 && fy <= 2100 ? fy : null;
+}
+
+function writeUrl() {
+  const params = { fy: state.fy === state.latestFy ? '' : state.fy, ...state.filters };
+  const s = qs(params);
+  if (s !== location.search) history.replaceState(null, '', s || location.pathname);
+}
+
+// ---- fiscal years -----------------------------------------------------------
+
+// The years with records: the latest (the API's default year), the earlier
+// years whose summary counts any record, and the next year (to plan it).
+async function loadYears(known) {
+  const latest = known ?? (await get('/api/activities?limit=1')).fiscal_year;
+  const earlier = [1, 2, 3, 4].map((d) => latest - d);
+  const summaries = await Promise.all(earlier.map((y) =>
+    get(`/api/reports/${y}/summary`).then((s) => s.total > 0, () => false)));
+  const years = [latest + 1, latest, ...earlier.filter((_, i) => summaries[i])];
+  return { latest, years };
+}
+
+function renderYears(years) {
+  const sel = $('#fy');
+  if (!years.includes(state.fy)) years.push(state.fy);
+  years.sort((a, b) => b - a);
+  replace(sel, years.map((y) => h('option', { value: y, selected: y === state.fy }, `${eraYear(y)}（${y}年度）`)));
+  sel.disabled = false;
+}
+
+// ---- summary ------------------------------------------------------------
+
+async function loadSummary() {
+  const seq = ++state.summarySeq;
+  const table = $('#summary');
+  table.setAttribute('aria-busy', 'true');
+  try {
+    const s = await get(`/api/reports/${state.fy}/summary`);
+    if (seq !== state.summarySeq) return;
+    renderSummary(s);
+    clearErrorFor(SUMMARY_FAILED);
+  } catch (err) {
+    if (seq !== state.summarySeq) return;
+    replace($('#summary-body'), h('tr', {}, h('td', { colspan: 4, class: 'empty' }, '集計を表示できません。')));
+    replace($('#summary-total'));
+    showError(SUMMARY_FAILED, err);
+  } finally {
+    if (seq === state.summarySeq) table.setAttribute('aria-busy', 'false');
+  }
+}
+
+function renderSummary(s) {
+  replace($('#summary-era'), s.era || eraYear(s.fiscal_year));
+  const max = Math.max(1, s.total);
+  const rows = s.counts.map((c) => {
+    const pct = Math.round((c.count / max) * 1000) / 10;
+    return h('tr', { dataset: { status: c.status } },
+      h('th', { scope: 'row', class: 'mark-cell' }, h('span', { class: `mark mark-${c.status}`, 'aria-hidden': 'true' }, c.mark),
+        h('span', { class: 'visually-hidden' }, c.mark)),
+      h('td', { class: 'label' }, c.label),
+      h('td', { class: 'num', dataset: { status: c.status } },
+        h('button', {
+          type: 'button', class: 'count-link', 'aria-label': `${c.mark} ${c.label}：${c.count}件。一覧をこの進捗状況で絞り込む`,
+          onclick: () => applyFilter({ status: c.status }, true),
+        }, String(c.count))),
+      h('td', { class: 'bar-col', 'aria-hidden': 'true' },
+        h('span', { class: `bar bar-${c.status}`, style: `width:${pct}%` })));
+  });
+  if (s.unset > 0) {
+    rows.push(h('tr', { dataset: { status: 'unset' } },
+      h('th', { scope: 'row', class: 'mark-cell' }, '—'),
+      h('td', { class: 'label' }, '未設定（進捗状況がまだ入力されていない取組）'),
+      h('td', { class: 'num', dataset: { status: 'unset' } }, String(s.unset)),
+      h('td', { class: 'bar-col', 'aria-hidden': 'true' })));
+  }
+  replace($('#summary-body'), rows);
+  replace($('#summary-total'), String(s.total));
+}
+
+// ---- filters ------------------------------------------------------------
+
+function fillFilterOptions(plans, departments) {
+  const goalSel = $('#f-goal');
+  const goals = plans.filter((p) => p.state !== 'draft').flatMap((p) => p.goals || []);
+  replace(goalSel, h('option', { value: '' }, 'すべて'),
+    goals.map((g) => h('option', { value: g.id, title: g.title }, `目標${g.number}　${g.title}`)));
+
+  replace($('#f-status'), h('option', { value: '' }, 'すべて'),
+    STATUSES.map((s) => h('option', { value: s.key }, `${s.mark} ${s.short}`)));
+
+  replace($('#f-department'), h('option', { value: '' }, 'すべて'),
+    departments.filter((d) => d.activity_count > 0)
+      .map((d) => h('option', { value: d.id }, `${d.name}（${d.activity_count}件）`)));
+  syncFilterInputs();
+}
+
+function syncFilterInputs() {
+  for (const [k, id] of [['goal', '#f-goal'], ['status', '#f-status'], ['department', '#f-department']]) {
+    const sel = $(id);
+    const v = state.filters[k];
+    if (v && !Array.from(sel.options).some((o) => o.value === v)) state.filters[k] = '';
+    sel.value = state.filters[k];
+  }
+  if ($('#f-q').value !== state.filters.q) $('#f-q').value = state.filters.q;
+}
+
+function applyFilter(change, scroll) {
+  Object.assign(state.filters, change);
+  syncFilterInputs();
+  writeUrl();
+  loadActivities();
+  if (scroll) $('#activities-section').scrollIntoView({ behavior: 'smooth', block: 'start' });
+}
+
+function bindFilters() {
+  for (const [k, id] of [['goal', '#f-goal'], ['status', '#f-status'], ['department', '#f-department']]) {
+    $(id).addEventListener('change', (e) => applyFilter({ [k]: e.target.value }));
+  }
+  const search = debounce(() => {
+    const q = $('#f-q').value.trim();
+    if (q === state.filters.q) return;
+    applyFilter({ q });
+  }, 250);
+  $('#f-q').addEventListener('input', () => search());
+  $('#filters').addEventListener('submit', (e) => { e.preventDefault(); search.flush(); });
+  $('#filters').addEventListener('reset', (e) => {
+    e.preventDefault();
+    applyFilter({ goal: '', status: '', department: '', q: '' });
+  });
+}
+
+// ---- activity list --------------------------------------------------------
+
+export async function loadActivities() {
+  const seq = ++state.listSeq;
+  const table = $('#activities');
+  table.setAttribute('aria-busy', 'true');
+  try {
+    const f = state.filters;
+    const r = await get(`/api/activities${qs({
+      fy: state.fy, limit: LIST_LIMIT, goal: f.goal, status: f.status, department: f.department, q: f.q,
+    })}`);
+    if (seq !== state.listSeq) return; // a newer request is under way
+    if (state.fy === null) state.fy = r.fiscal_year;
+    state.items = r.items;
+    state.total = r.total;
+    state.loaded = true;
+    renderActivities(r);
+    clearErrorFor(LIST_FAILED);
+  } catch (err) {
+    if (seq !== state.listSeq) return;
+    state.items = [];
+    state.total = 0;
+    state.loaded = false;
+    replace($('#activities-body'));
+    replace($('#count'), '—');
+    replace($('#count-note'));
+    showError(LIST_FAILED, err);
+  } finally {
+    if (seq === state.listSeq) table.setAttribute('aria-busy', 'false');
+  }
+}
+
+export function renderActivities(r = { items: state.items, total: state.total }) {
+  const signedIn = accountActive();
+  $('#actions-head').hidden = !signedIn;
+  replace($('#activities-body'), r.items.map((a) => activityRow(a, signedIn)));
+  replace($('#count'), `${r.total}件`);
+  replace($('#count-note'), r.total > r.items.length ? `（先頭の${r.items.length}件を表示しています）` : '');
+  $('#activities-empty').hidden = r.items.length > 0;
+}
+
+function statusCell(a) {
+  if (!a.status) {
+    return h('td', { class: 'c-status', dataset: { status: 'unset', label: '進捗状況' } },
+      h('span', { class: 'mark mark-unset', 'aria-hidden': 'true' }, '—'),
+      h('span', { class: 'visually-hidden' }, '未設定'));
+  }
+  const s = statusInfo(a.status);
+  return h('td', { class: 'c-status', dataset: { status: a.status, label: '進捗状況' } },
+    h('span', { class: `mark mark-${a.status}`, title: s ? s.short : '' }, a.status_mark),
+    h('span', { class: 'status-text' }, s ? s.short : ''));
+}
+
+function resultCell(a) {
+  const td = h('td', { class: 'c-result', dataset: { label: '取組結果' } });
+  const text = a.result || '';
+  const extra = [];
+  if (a.plan_next) extra.push(h('p', { class: 'extra' }, h('span', { class: 'extra-label' }, '翌年度以降の取組予定：'), a.plan_next));
+  if (a.change_reason) extra.push(h('p', { class: 'extra' }, h('span', { class: 'extra-label' }, 'スケジュールの変更理由：'), a.change_reason));
+  const body = h('div', { class: 'result-text' }, text || h('span', { class: 'muted' }, '（未記入）'));
+  td.append(body);
+  if (text.length > 60 || extra.length) {
+    const more = h('div', { class: 'result-more', hidden: true }, extra);
+    body.classList.add('clamped');
+    const btn = h('button', { type: 'button', class: 'link-button', 'aria-expanded': 'false' }, '全文を表示');
+    btn.addEventListener('click', () => {
+      const open = btn.getAttribute('aria-expanded') !== 'true';
+      btn.setAttribute('aria-expanded', String(open));
+      body.classList.toggle('clamped', !open);
+      more.hidden = !open;
+      btn.textContent = open ? '折りたたむ' : '全文を表示';
+    });
+    td.append(more, btn);
+  }
+  return td;
+}
+
+function activityRow(a, signedIn) {
+  const tr = h('tr', { dataset: { activityId: a.id, status: a.status || 'unset' } },
+    h('td', { class: 'c-code', dataset: { label: '取組番号' } }, h('span', { class: 'code' }, a.measure.code),
+      h('span', { class: 'measure-name' }, a.measure.name)),
+    h('th', { scope: 'row', class: 'c-name' }, a.name),
+    statusCell(a),
+    h('td', { class: 'c-dept', dataset: { label: '所管課' } }, a.departments.map((d) => d.name).join('、')),
+    resultCell(a));
+  if (signedIn) tr.append(h('td', { class: 'c-actions', dataset: { label: '操作' } }, rowActions(a)));
+  return tr;
+}
+
+// ---- timeline -------------------------------------------------------------
+
+function monthIndex(ym) {
+  const m = /^(\d{4})-(\d{2})/.exec(ym || '');
+  return m ? Number(m[1]) * 12 + Number(m[2]) - 1 : null;
+}
+
+async function loadTimeline(plans) {
+  const list = $('#timeline');
+  const drafts = plans.filter((p) => p.state === 'draft');
+  if (drafts.length === 0) {
+    replace($('#timeline-plan'), '策定中の計画はありません。');
+    list.setAttribute('aria-busy', 'false');
+    return;
+  }
+  try {
+    const m = await get(`/api/plans/${drafts[0].id}/milestones`);
+    renderTimeline(m);
+  } catch (err) {
+    replace($('#timeline-plan'), '策定スケジュールを表示できません。');
+    showError('策定スケジュールを読み込めませんでした。', err);
+  } finally {
+    list.setAttribute('aria-busy', 'false');
+  }
+}
+
+function renderTimeline(m) {
+  replace($('#timeline-plan'), h('strong', {}, m.plan.title), ' の策定スケジュール（予定）');
+  const idx = m.items.map((i) => monthIndex(i.planned_month)).filter((x) => x !== null);
+  if (idx.length === 0) {
+    replace($('#timeline'), h('li', { class: 'empty' }, '予定はまだ登録されていません。'));
+    return;
+  }
+  const first = Math.min(...idx);
+  const last = Math.max(...idx);
+  const span = last - first + 1; // months shown, the last one whole
+  const items = m.items.map((it) => {
+    const i = monthIndex(it.planned_month);
+    const left = i === null ? 0 : ((i - first) / span) * 100;
+    const width = it.open_ended ? 100 - left : (1 / span) * 100;
+    const stateLabel = MILESTONE_STATES[it.state] || it.state;
+    return h('li', { class: `milestone milestone-${it.state}`, dataset: { state: it.state } },
+      h('time', { class: 'ms-when', datetime: (it.planned_month || '').slice(0, 7) }, it.planned_text || it.planned_month),
+      h('div', { class: 'ms-body' },
+        h('span', { class: 'ms-title' }, it.title),
+        h('span', { class: `ms-state ms-state-${it.state}` }, stateLabel),
+        it.open_ended ? h('span', { class: 'ms-open' }, '以降継続') : null,
+        it.actual_date ? h('span', { class: 'ms-actual' }, `実績：${it.actual_date}`) : null,
+        it.owner_department ? h('span', { class: 'ms-owner' }, typeof it.owner_department === 'object' ? it.owner_department.name : String(it.owner_department)) : null,
+        it.notes ? h('p', { class: 'ms-notes' }, it.notes) : null),
+      h('div', { class: 'ms-track', 'aria-hidden': 'true' },
+        h('span', { class: `ms-bar${it.open_ended ? ' ms-bar-open' : ''}`, style: `left:${left}%;width:${width}%` })));
+  });
+  // Month ruler above the bars.
+  const ruler = [];
+  for (let k = first; k <= last; k++) {
+    const month = (k % 12) + 1;
+    const label = month === 1 || k === first ? `${Math.floor(k / 12)}年${month}月` : `${month}月`;
+    ruler.push(h('span', { class: 'ruler-month', style: `left:${((k - first) / span) * 100}%;width:${100 / span}%` }, label));
+  }
+  const rulerRow = h('li', { class: 'ruler', 'aria-hidden': 'true', role: 'presentation' },
+    h('span', { class: 'ms-when' }), h('span', { class: 'ms-body' }), h('div', { class: 'ms-track ruler-track' }, ruler));
+  replace($('#timeline'), rulerRow, items);
+}
+
+// ---- start ----------------------------------------------------------------
+
+export function reloadData() {
+  loadSummary();
+  return loadActivities();
+}
+
+async function start() {
+  const urlFy = readUrl();
+  state.fy = urlFy;
+  $('#error-close').addEventListener('click', clearError);
+  bindFilters();
+  $('#fy').addEventListener('change', (e) => {
+    state.fy = Number(e.target.value);
+    writeUrl();
+    reloadData();
+  });
+
+  const account = initAccount({ reload: reloadData, rerender: () => { if (state.loaded) renderActivities(); }, fy: currentFy, showError, notice });
+  const plansP = get('/api/plans');
+  const deptsP = get('/api/departments');
+  const timeline = plansP.then((r) => loadTimeline(r.items), () => {});
+  // The list first: asked without a year, it answers for the latest one,
+  // which is the default year.
+  const list = loadActivities();
+
+  const [plansR, deptsR] = await Promise.allSettled([plansP, deptsP]);
+  if (plansR.status === 'rejected') showError('計画の情報を読み込めませんでした。', plansR.reason);
+  if (deptsR.status === 'rejected') showError('所管課の一覧を読み込めませんでした。', deptsR.reason);
+  const asked = JSON.stringify(state.filters);
+  fillFilterOptions(plansR.value?.items || [], deptsR.value?.items || []);
+  const filtersDropped = JSON.stringify(state.filters) !== asked; // a stale link
+
+  await list;
+  if (state.fy === null) { // the list failed: the year on its own
+    try {
+      state.fy = (await get('/api/activities?limit=1')).fiscal_year;
+    } catch {
+      const now = new Date();
+      state.fy = now.getFullYear() - (now.getMonth() < 3 ? 2 : 1);
+    }
+  }
+  const years = loadYears(urlFy === null && state.loaded ? state.fy : null).then((y) => {
+    state.latestFy = y.latest;
+    renderYears(y.years);
+  }, (err) => {
+    state.latestFy = state.fy;
+    renderYears([state.fy]);
+    showError('年度の一覧を読み込めませんでした。', err);
+  });
+
+  await account; // the session decides whether rows get buttons
+  if (state.loaded) renderActivities();
+  await Promise.all([loadSummary(), years, timeline, filtersDropped ? loadActivities() : null]);
+  document.body.dataset.ready = 'true';
+}
+
+start();

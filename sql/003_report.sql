@@ -3,17 +3,26 @@
 -- or results. The CSV, the XLSX and the printable page all read it here.
 -- plan_id NULL: the adopted plan that reports that year, else the first
 -- adopted one.
-CREATE FUNCTION report_appendix(fy integer, plan_id integer)
-RETURNS TABLE (seq bigint, goal_number integer, measure_id integer, measure_code text,
-               measure_name text, activity text, status text, status_mark text,
-               change_reason text, result_prev text, result text, plan_next text,
-               departments text, relisted boolean, reported_under text,
-               activity_id integer, version integer)
+CREATE TYPE report_row AS (
+	seq bigint, goal_number integer, measure_id integer, measure_code text,
+	measure_name text, activity text, status text, status_mark text,
+	change_reason text, result_prev text, result text, plan_next text,
+	departments text, relisted boolean, reported_under text,
+	activity_id integer, version integer);
+
+-- The plan a report is about: plan_id when given, else the adopted plan
+-- that reports fy, else the first adopted one.
+CREATE FUNCTION report_plan(fy integer, plan_id integer) RETURNS integer
 LANGUAGE sql STABLE AS $$
-	WITH p AS (SELECT id FROM plan
-	           WHERE (report_appendix.plan_id IS NULL AND state = 'adopted')
-	              OR id = report_appendix.plan_id
-	           ORDER BY (report_fiscal_year = fy) DESC NULLS LAST, id LIMIT 1)
+	SELECT id FROM plan
+	WHERE (report_plan.plan_id IS NULL AND state = 'adopted') OR id = report_plan.plan_id
+	ORDER BY (report_fiscal_year = fy) DESC NULLS LAST, id LIMIT 1
+$$;
+
+CREATE FUNCTION report_appendix(fy integer, plan_id integer)
+RETURNS SETOF report_row
+LANGUAGE sql STABLE AS $$
+	WITH p AS (SELECT report_plan(fy, report_appendix.plan_id) AS id)
 	SELECT row_number() OVER (ORDER BY g.number, m.policy, m.number, pl.position),
 	       g.number, m.id, m.code, m.name, coalesce(pl.label, a.name),
 	       CASE WHEN pl.relisted THEN NULL ELSE y.status END,
@@ -39,3 +48,11 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 GRANT EXECUTE ON FUNCTION report_appendix(integer, integer) TO shinchoku_app;
+
+-- The Japanese name of a fiscal year as the report prints it: 2024 is
+-- 令和6年度, 2019 令和元年度, 2018 平成30年度.
+CREATE FUNCTION fiscal_era(fy integer) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE WHEN fy > 2019 THEN '令和' || (fy - 2018) || '年度'
+	            WHEN fy = 2019 THEN '令和元年度'
+	            ELSE '平成' || (fy - 1988) || '年度' END
+$$;

@@ -2,7 +2,7 @@
 #include "handlers.h"
 
 #define FY_JSON                                                                                    \
-	"json_build_object('fiscal_year', f.year, 'era', '令和' || (f.year - 2018) || '年度'," \
+	"json_build_object('fiscal_year', f.year, 'era', fiscal_era(f.year),"                      \
 	" 'locked', f.locked, 'opened_at', f.opened_at, 'locked_at', f.locked_at,"                 \
 	" 'version', f.version,"                                                                   \
 	" 'records', (SELECT count(*) FROM activity_year y WHERE y.fiscal_year = f.year),"         \

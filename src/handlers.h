@@ -31,6 +31,7 @@ extern const struct db_stmt db_audit_stmts[];
 extern const struct db_stmt db_export_stmts[];
 extern const struct db_stmt db_import_stmts[];
 extern const struct db_stmt db_fiscal_stmts[];
+extern const struct db_stmt db_round_stmts[];
 
 void h_health(struct http_request *req, struct db *db, struct http_response *res);
 void h_plans_list(struct http_request *req, struct db *db, struct http_response *res);
@@ -45,6 +46,12 @@ void h_reports_appendix(struct http_request *req, struct db *db, struct http_res
 void h_fiscal_list(struct http_request *req, struct db *db, struct http_response *res);
 void h_fiscal_open(struct http_request *req, struct db *db, struct http_response *res);
 void h_fiscal_lock(struct http_request *req, struct db *db, struct http_response *res);
+void h_rounds_list(struct http_request *req, struct db *db, struct http_response *res);
+void h_rounds_get(struct http_request *req, struct db *db, struct http_response *res);
+void h_rounds_open(struct http_request *req, struct db *db, struct http_response *res);
+void h_rounds_close(struct http_request *req, struct db *db, struct http_response *res);
+void h_rounds_mine(struct http_request *req, struct db *db, struct http_response *res);
+void h_reports_differences(struct http_request *req, struct db *db, struct http_response *res);
 void h_reports_import(struct http_request *req, struct db *db, struct http_response *res);
 void h_reports_csv(struct http_request *req, struct db *db, struct http_response *res);
 void h_reports_xlsx(struct http_request *req, struct db *db, struct http_response *res);

@@ -15,6 +15,12 @@ const struct route app_routes[] = {
     {HTTP_GET, "/api/reports/{fy}/appendix", h_reports_appendix},
     {HTTP_GET, "/api/reports/{fy}/progress.csv", h_reports_csv},
     {HTTP_POST, "/api/reports/{fy}/import", h_reports_import},
+    {HTTP_GET, "/api/reports/{fy}/differences", h_reports_differences},
+    {HTTP_GET, "/api/rounds", h_rounds_list},
+    {HTTP_POST, "/api/rounds", h_rounds_open},
+    {HTTP_GET, "/api/rounds/{id}", h_rounds_get},
+    {HTTP_POST, "/api/rounds/{id}/closure", h_rounds_close},
+    {HTTP_GET, "/api/rounds/{id}/my-updates", h_rounds_mine},
     {HTTP_GET, "/api/fiscal-years", h_fiscal_list},
     {HTTP_POST, "/api/fiscal-years", h_fiscal_open},
     {HTTP_PATCH, "/api/fiscal-years/{fy}", h_fiscal_lock},
@@ -36,8 +42,11 @@ const struct route app_routes[] = {
 const size_t app_nroutes = sizeof app_routes / sizeof app_routes[0];
 
 const struct db_stmt *const app_statements[] = {
-    db_plan_stmts,  db_activity_stmts, db_indicator_stmts, db_report_stmts,
-    db_auth_stmts,  db_edit_stmts,     db_status_stmts,    db_user_stmts,
-    db_audit_stmts, db_export_stmts,   db_import_stmts,    db_fiscal_stmts,
-    NULL,
+    db_plan_stmts,      db_activity_stmts,
+    db_indicator_stmts, db_report_stmts,
+    db_auth_stmts,      db_edit_stmts,
+    db_status_stmts,    db_user_stmts,
+    db_audit_stmts,     db_export_stmts,
+    db_import_stmts,    db_fiscal_stmts,
+    db_round_stmts,     NULL,
 };

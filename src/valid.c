@@ -2,6 +2,7 @@
  * typed value or says, in a few words, what is wrong with it. */
 #include "valid.h"
 
+#include <stdio.h>
 #include <string.h>
 
 bool
@@ -241,6 +242,25 @@ valid_password(const char *raw, union http_qval *out)
 {
 	if (utf8_length(raw) < 10)
 		return "at least 10 characters";
+	out->s = raw;
+	return NULL;
+}
+
+/* A calendar date written YYYY-MM-DD (a due date). */
+const char *
+valid_date(const char *raw, union http_qval *out)
+{
+	static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y, m, d;
+	bool leap;
+
+	if (strlen(raw) != 10 || strspn(raw, "0123456789-") != 10 || raw[4] != '-' ||
+	    raw[7] != '-' || sscanf(raw, "%4d-%2d-%2d", &y, &m, &d) != 3)
+		return "must be a date written YYYY-MM-DD";
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (y < FY_MIN || y > FY_MAX + 1 || m < 1 || m > 12 || d < 1 || d > days[m - 1] ||
+	    (m == 2 && d == 29 && !leap))
+		return "must be a real date from 2000 to 2101";
 	out->s = raw;
 	return NULL;
 }

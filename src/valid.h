@@ -42,6 +42,9 @@ const char *valid_login(const char *raw, union http_qval *out);
 /* A new password: at least 10 characters. */
 const char *valid_password(const char *raw, union http_qval *out);
 
+/* A calendar date, YYYY-MM-DD. */
+const char *valid_date(const char *raw, union http_qval *out);
+
 /* Maps between status keys and marks; NULL when unknown. */
 const char *status_key_of_mark(const char *mark);
 const char *status_mark_of_key(const char *key);

@@ -1,0 +1,405 @@
+// The printable council report (議会報告) for one fiscal year: the page
+// report.html?fy=2024. It rebuilds the parts of the ward's report
+// 「…の進捗状況等について」 from the API:
+//   1 各取組の進捗状況   GET /api/reports/{fy}/summary
+//   2 成果指標の推移     GET /api/indicators?plan={adopted plan}
+//   3 今後の予定         GET /api/plans/{draft plan}/milestones
+//   別紙 進捗状況一覧     GET /api/reports/{fy}/appendix
+// Every text from the API goes in with textContent (dom.js h()/replace());
+// texts are printed exactly as given (the report's printed form).
+import { get } from './api.js';
+import { h, replace, $ } from './dom.js';
+
+const DEFAULT_FY = 2024;
+const MIN_FY = 2000;
+const MAX_FY = 2100;
+const COLUMNS = 8; // appendix columns
+
+// ---- Japanese numbers and eras -------------------------------------------------
+
+// 2024 → "２０２４": the report prints era years with full-width digits.
+const fullWidth = (s) => String(s).replace(/[0-9]/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xFEE0));
+
+// Fiscal year in the era, as in the report's headings: 2024 → 令和６年度.
+function eraFy(fy, full = true) {
+  const y = Number(fy);
+  let name, n;
+  if (y >= 2019) [name, n] = ['令和', y - 2018];
+  else if (y >= 1989) [name, n] = ['平成', y - 1988];
+  else [name, n] = ['昭和', y - 1925];
+  const num = n === 1 ? '元' : (full ? fullWidth(n) : String(n));
+  return `${name}${num}年度`;
+}
+
+// A calendar month "2024-03" in the era: 令和６年３月.
+function eraMonth(ym) {
+  const m = /^(\d{4})-(\d{2})$/.exec(ym || '');
+  if (!m) return '';
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  let name, n;
+  if (y > 2019 || (y === 2019 && mo >= 5)) [name, n] = ['令和', y - 2018];
+  else if (y > 1989 || (y === 1989 && mo >= 2)) [name, n] = ['平成', y - 1988];
+  else [name, n] = ['昭和', y - 1925];
+  return `${name}${n === 1 ? '元' : fullWidth(n)}年${fullWidth(mo)}月`;
+}
+
+// ---- state --------------------------------------------------------------------
+
+const state = { fy: DEFAULT_FY, loadSeq: 0, errors: [] };
+
+function parseFy(s) {
+  if (s === null || s === '') return { fy: null, bad: false };
+  if (!/^\d{4}$/.test(s)) return { fy: null, bad: true };
+  const fy = Number(s);
+  if (fy < MIN_FY || fy > MAX_FY) return { fy: null, bad: true };
+  return { fy, bad: false };
+}
+
+// ---- errors -------------------------------------------------------------------
+
+function showErrors() {
+  const box = $('#error');
+  if (!state.errors.length) {
+    replace(box);
+    box.hidden = true;
+    return;
+  }
+  replace(box, h('p', { class: 'alert-title' }, '報告書の一部を表示できませんでした。'),
+    h('ul', { class: 'alert-list' }, state.errors.map((t) => h('li', {}, t))));
+  box.hidden = false;
+}
+
+function addError(what, e) {
+  const msg = e && typeof e.message === 'string' && e.message ? e.message : 'エラーが発生しました。';
+  state.errors.push(`${what}：${msg}`);
+  showErrors();
+}
+
+// ---- toolbar --------------------------------------------------------------------
+
+function setLinks(fy) {
+  $('#dl-csv').href = `/api/reports/${fy}/progress.csv`;
+  $('#dl-xlsx').href = `/api/reports/${fy}/progress.xlsx`;
+  $('#back').href = `index.html?fy=${fy}`;
+}
+
+// The years offered: the latest one with records, the four before it that
+// have any record, the next one (the report being prepared) and the one shown.
+async function loadYears() {
+  const sel = $('#fy');
+  // A year is left out only when the API says it has no record; when the
+  // API cannot tell (an error), the year is offered and its report will say
+  // what failed.
+  const latest = await get('/api/activities?limit=1')
+    .then((r) => (Number.isInteger(r.fiscal_year) ? r.fiscal_year : null), () => null) ?? Math.max(state.fy, DEFAULT_FY);
+  const earlier = [1, 2, 3, 4].map((d) => latest - d).filter((y) => y >= MIN_FY);
+  const has = await Promise.all(earlier.map((y) =>
+    get(`/api/reports/${y}/summary`).then((s) => s.total > 0, () => true)));
+  let years = [latest + 1, latest, ...earlier.filter((_, i) => has[i]), state.fy];
+  years = [...new Set(years)].filter((y) => y >= MIN_FY && y <= MAX_FY).sort((a, b) => b - a);
+  replace(sel, years.map((y) => h('option', { value: y, selected: y === state.fy }, `${eraFy(y, false)}（${y}年度）`)));
+  sel.value = String(state.fy);
+  sel.disabled = false;
+}
+
+// ---- plans ----------------------------------------------------------------------
+
+// The plan the report is about: the adopted plan that holds the appendix's
+// measures, else the latest adopted one, else the first plan.
+function reportPlan(plans, appendixItems) {
+  const ids = new Set((appendixItems || []).map((i) => i.measure_id));
+  const holds = (p) => (p.goals || []).some((g) => (g.measures || []).some((m) => ids.has(m.id)));
+  const adopted = plans.filter((p) => p.state === 'adopted');
+  return adopted.find(holds) || plans.find(holds)
+    || adopted.sort((a, b) => String(b.adopted || '').localeCompare(String(a.adopted || '')))[0]
+    || plans[0] || null;
+}
+
+function goalTitle(plan, goalNumber) {
+  const g = plan && (plan.goals || []).find((x) => x.number === goalNumber);
+  return g ? g.title : '';
+}
+
+const goalLabel = (n) => `目標${fullWidth(n)}`;
+
+// ---- 表題 ----------------------------------------------------------------------
+
+function renderTitle(plan, fy) {
+  const title = plan ? `${plan.title}の進捗状況等について` : '情報化推進計画の進捗状況等について';
+  $('#report-title').textContent = title;
+  document.title = `${title}（${eraFy(fy)}）— 進捗 shinchoku`;
+  const intro = $('#report-intro');
+  if (!plan) {
+    replace(intro);
+    return;
+  }
+  const when = eraMonth(plan.adopted);
+  replace(intro,
+    `区では、${when ? `${when}に策定した` : ''}「${plan.title}」において、今後の情報化施策の基本的な方向性を示し、計画的にＤＸを推進している。`,
+    `この度、${eraFy(fy)}の情報化に向けた取組の進捗状況と成果指標の確認をあわせて行ったため、その結果について報告する。`);
+}
+
+// ---- １ 各取組の進捗状況 -------------------------------------------------------
+
+function renderSummary(s) {
+  const rows = (s.counts || []).map((c) => h('tr', { dataset: { status: c.status } },
+    h('td', { class: 'mark', 'aria-hidden': 'true' }, c.mark),
+    h('th', { scope: 'row', class: 'label' }, h('span', { class: 'visually-hidden' }, `${c.mark} `), c.label),
+    h('td', { class: 'num', dataset: { status: c.status } }, String(c.count))));
+  if (s.unset > 0) {
+    rows.push(h('tr', { dataset: { status: 'unset' } },
+      h('td', { class: 'mark' }, ''),
+      h('th', { scope: 'row', class: 'label' }, '進捗状況が未設定'),
+      h('td', { class: 'num', dataset: { status: 'unset' } }, String(s.unset))));
+  }
+  replace($('#summary-body'), rows);
+  $('#summary-total').textContent = String(s.total);
+  renderLegend(s.counts || []);
+}
+
+function renderLegend(counts) {
+  replace($('#legend-list'), counts.map((c) => h('li', { dataset: { status: c.status } },
+    h('span', { class: 'legend-mark' }, c.mark), '・・・', h('span', { class: 'legend-label' }, c.label))));
+}
+
+// ---- ２ 成果指標の推移 ---------------------------------------------------------
+
+// As in the report: the actual values of the report year and the two years
+// before it, then the plan's target year(s).
+function renderIndicators(items, plan, fy) {
+  $('#indicators-asof').textContent = `※${eraFy(fy)}末時点`;
+  const box = $('#indicators');
+  if (!items.length) {
+    replace(box, h('p', { class: 'empty' }, 'この計画には成果指標がありません。'));
+    replace($('#footnotes'));
+    return;
+  }
+  const actualYears = [fy - 2, fy - 1, fy];
+  const targetYears = [...new Set(items.flatMap((i) => (i.values || [])
+    .filter((v) => v.kind === 'target').map((v) => v.fiscal_year)))].sort((a, b) => a - b);
+
+  const goals = [];
+  for (const it of items) {
+    const n = it.goal && it.goal.number;
+    let g = goals.find((x) => x.number === n);
+    if (!g) goals.push(g = { number: n, id: it.goal && it.goal.id, items: [] });
+    g.items.push(it);
+  }
+
+  const footnotes = [];
+  const tables = goals.map((g) => {
+    const title = goalTitle(plan, g.number);
+    const rows = g.items.map((it) => {
+      for (const n of it.notes || []) if (!footnotes.some((f) => f.mark === n.mark)) footnotes.push(n);
+      const cell = (y, kind) => {
+        const v = (it.values || []).find((x) => x.fiscal_year === y && x.kind === kind);
+        return h('td', { class: `value ${kind}`, dataset: { year: y, kind } }, v ? v.text : '');
+      };
+      return h('tr', { dataset: { indicator: it.id } },
+        h('th', { scope: 'row', class: 'ind-name' },
+          h('span', { class: 'name' }, it.name),
+          (it.notes || []).flatMap((n) => [' ', h('span', { class: 'note-mark', dataset: { mark: n.mark } }, n.mark)])),
+        actualYears.map((y) => cell(y, 'actual')),
+        targetYears.map((y) => cell(y, 'target')));
+    });
+    return h('div', { class: 'goal-indicators', dataset: { goal: g.number } },
+      h('h3', { class: 'goal-title' }, h('span', { class: 'goal-no' }, goalLabel(g.number)), '　', h('span', { class: 'goal-name' }, title)),
+      h('table', { class: 'indicator-table', dataset: { goal: g.number } },
+        h('caption', { class: 'visually-hidden' }, `${goalLabel(g.number)}の成果指標`),
+        h('colgroup', {}, h('col', { class: 'w-ind-name' }),
+          [...actualYears, ...targetYears].map(() => h('col', { class: 'w-ind-value' }))),
+        h('thead', {},
+          h('tr', {},
+            h('th', { scope: 'col', rowspan: 2, class: 'ind-head' }, '指標項目'),
+            h('th', { scope: 'colgroup', colspan: actualYears.length }, '実績'),
+            targetYears.length ? h('th', { scope: 'colgroup', colspan: targetYears.length }, '目標') : null),
+          h('tr', {},
+            actualYears.map((y) => h('th', { scope: 'col', dataset: { year: y, kind: 'actual' } }, eraFy(y, false))),
+            targetYears.map((y) => h('th', { scope: 'col', dataset: { year: y, kind: 'target' } }, eraFy(y, false))))),
+        h('tbody', {}, rows)));
+  });
+  replace(box, tables);
+  replace($('#footnotes'), footnotes.map((n) => h('li', { dataset: { mark: n.mark } },
+    h('span', { class: 'fn-mark' }, n.mark), h('span', { class: 'fn-text' }, n.text))));
+}
+
+// ---- ３ 今後の予定 --------------------------------------------------------------
+
+const MILESTONE_STATES = {
+  planned: '', in_progress: '実施中', done: '完了', delayed: '遅延', cancelled: '中止',
+};
+
+function renderSchedule(plan, milestones) {
+  const body = $('#schedule-body');
+  if (!plan) {
+    $('#schedule-plan').textContent = '策定中の次期計画はありません。';
+    replace(body);
+    $('#schedule').hidden = true;
+    return;
+  }
+  $('#schedule').hidden = false;
+  $('#schedule-plan').textContent = `「${plan.title}」の策定スケジュール`;
+  if (!milestones.length) {
+    replace(body, h('tr', {}, h('td', { colspan: 2, class: 'empty' }, 'スケジュールは未登録です。')));
+    return;
+  }
+  replace(body, milestones.map((m) => {
+    const st = MILESTONE_STATES[m.state] || '';
+    return h('tr', { dataset: { position: m.position, month: m.planned_month || '', state: m.state || '' } },
+      h('th', { scope: 'row', class: 'when' }, m.planned_text || ''),
+      h('td', { class: 'what' },
+        h('span', { class: 'ms-title' }, m.title),
+        st ? [' ', h('span', { class: 'ms-state' }, `（${st}）`)] : null,
+        m.notes ? h('span', { class: 'ms-notes' }, m.notes) : null));
+  }));
+}
+
+// ---- 別紙 進捗状況一覧 ----------------------------------------------------------
+
+function runs(list, key) {
+  const out = [];
+  for (const x of list) {
+    const k = key(x);
+    if (!out.length || out[out.length - 1].key !== k) out.push({ key: k, items: [] });
+    out[out.length - 1].items.push(x);
+  }
+  return out;
+}
+
+function renderAppendix(data, plan, fy) {
+  $('#appendix-heading').textContent = plan ? `${plan.title}進捗状況一覧` : '進捗状況一覧';
+  $('#h-prev').textContent = `取組結果（${eraFy(fy - 1)}）`;
+  $('#h-result').textContent = `取組結果（${eraFy(fy)}）`;
+  $('#h-plan').textContent = `${eraFy(fy + 1)}以降の取組予定`;
+  const table = $('#appendix');
+  for (const b of table.querySelectorAll('tbody')) b.remove();
+  const items = data.items || [];
+  if (!items.length) {
+    table.append(h('tbody', {}, h('tr', {}, h('td', { colspan: COLUMNS, class: 'empty' }, 'この年度の記録はありません。'))));
+    return;
+  }
+  for (const g of runs(items, (i) => i.goal)) {
+    const tbody = h('tbody', { class: 'goal-group', dataset: { goal: g.key } },
+      h('tr', { class: 'goal-row' },
+        h('th', { colspan: COLUMNS, scope: 'colgroup', class: 'goal-heading' },
+          h('span', { class: 'goal-no' }, goalLabel(g.key)), '　', h('span', { class: 'goal-name' }, goalTitle(plan, g.key)))));
+    for (const m of runs(g.items, (i) => `${i.measure_id}\u0000${i.measure_code}`)) {
+      m.items.forEach((it, idx) => {
+        const tr = h('tr', {
+          class: `activity${it.relisted ? ' relisted' : ''}${idx === 0 ? ' measure-first' : ''}`,
+          dataset: { seq: it.seq, measure: it.measure_code, activityId: it.activity_id, relisted: it.relisted ? 'true' : 'false' },
+        });
+        if (idx === 0) {
+          tr.append(h('th', { scope: 'rowgroup', rowspan: m.items.length, class: 'c-measure', dataset: { measure: it.measure_code } },
+            h('span', { class: 'code' }, it.measure_code), ' ', h('span', { class: 'name' }, it.measure_name)));
+        }
+        const depts = (it.departments || '').split('、').filter((d) => d !== '');
+        tr.append(
+          h('td', { class: 'c-activity' }, it.activity),
+          h('td', { class: 'c-status', dataset: { status: it.status || '' } }, it.status_mark || ''),
+          h('td', { class: 'c-reason' }, it.change_reason || ''),
+          h('td', { class: 'c-prev' }, it.result_prev || ''),
+          h('td', { class: 'c-result' }, it.result || ''),
+          h('td', { class: 'c-plan' }, it.plan_next || ''),
+          h('td', { class: 'c-dept' }, depts.map((d) => h('span', { class: 'dept' }, d))));
+        tbody.append(tr);
+      });
+    }
+    table.append(tbody);
+  }
+}
+
+// ---- loading ------------------------------------------------------------------------
+
+async function load(fy) {
+  const seq = ++state.loadSeq;
+  const stale = () => seq !== state.loadSeq;
+  state.errors = [];
+  showErrors();
+  document.body.dataset.ready = 'false';
+  $('#report').setAttribute('aria-busy', 'true');
+  $('#loading').hidden = false;
+  setLinks(fy);
+
+  const [plansR, summaryR, appendixR] = await Promise.allSettled([
+    get('/api/plans'), get(`/api/reports/${fy}/summary`), get(`/api/reports/${fy}/appendix`)]);
+  if (stale()) return;
+  const plans = plansR.status === 'fulfilled' ? plansR.value.items || [] : [];
+  const appendix = appendixR.status === 'fulfilled' ? appendixR.value : null;
+  const plan = reportPlan(plans, appendix && appendix.items);
+  const draft = plans.find((p) => p.state === 'draft') || null;
+
+  const [indR, msR] = await Promise.allSettled([
+    plan ? get(`/api/indicators?plan=${plan.id}`) : Promise.resolve({ items: [] }),
+    draft ? get(`/api/plans/${draft.id}/milestones`) : Promise.resolve({ items: [] })]);
+  if (stale()) return;
+
+  if (plansR.status === 'rejected') addError('計画', plansR.reason);
+  renderTitle(plan, fy);
+
+  if (summaryR.status === 'fulfilled') renderSummary(summaryR.value);
+  else {
+    addError('１ 各取組の進捗状況', summaryR.reason);
+    replace($('#summary-body'));
+    $('#summary-total').textContent = '';
+    replace($('#legend-list'));
+  }
+
+  if (indR.status === 'fulfilled') renderIndicators(indR.value.items || [], plan, fy);
+  else {
+    addError('２ 成果指標の推移', indR.reason);
+    replace($('#indicators'));
+    replace($('#footnotes'));
+  }
+
+  if (plansR.status === 'rejected') {
+    replace($('#schedule-body'));
+  } else if (msR.status === 'fulfilled') renderSchedule(draft, msR.value.items || []);
+  else {
+    addError('３ 今後の予定', msR.reason);
+    replace($('#schedule-body'));
+  }
+
+  if (appendix) renderAppendix(appendix, plan, fy);
+  else {
+    addError('別紙 進捗状況一覧', appendixR.reason);
+    for (const b of $('#appendix').querySelectorAll('tbody')) b.remove();
+  }
+
+  $('#report').setAttribute('aria-busy', 'false');
+  $('#loading').hidden = true;
+  document.body.dataset.ready = 'true';
+}
+
+async function init() {
+  $('#print').addEventListener('click', () => window.print());
+  $('#fy').addEventListener('change', (e) => {
+    const fy = Number(e.target.value);
+    if (!Number.isInteger(fy)) return;
+    state.fy = fy;
+    history.replaceState(null, '', `?fy=${fy}`);
+    load(fy);
+  });
+
+  const p = parseFy(new URLSearchParams(location.search).get('fy'));
+  let badFy = false;
+  if (p.fy) state.fy = p.fy;
+  else {
+    badFy = p.bad;
+    try {
+      const latest = (await get('/api/activities?limit=1')).fiscal_year;
+      state.fy = Number.isInteger(latest) ? latest : DEFAULT_FY;
+    } catch {
+      state.fy = DEFAULT_FY;
+    }
+  }
+  loadYears();
+  await load(state.fy);
+  if (badFy) {
+    state.errors.unshift(`年度の指定に誤りがあります（${MIN_FY}〜${MAX_FY} の西暦年度で指定してください）。${eraFy(state.fy, false)}を表示しています。`);
+    showErrors();
+  }
+}
+
+init();

@@ -5,33 +5,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { parseCsv } from './csv.mjs';
 
 if (!process.env.SHINCHOKU_TEST_URL) process.exit(77);
 
 const BASE = process.env.SHINCHOKU_TEST_URL;
 const SRC = process.env.SHINCHOKU_SOURCE_DIR;
 const require = createRequire(`${SRC}/package.json`);
-
-// RFC 4180, strictly: a quote inside a quoted field is doubled; rows end in CRLF.
-function parseCsv(text) {
-  const rows = [];
-  let row = [], field = '', i = 0, quoted = false;
-  while (i < text.length) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { field += '"'; i += 2; continue; }
-      if (ch === '"') { quoted = false; i++; continue; }
-      field += ch; i++; continue;
-    }
-    if (ch === '"' && field === '') { quoted = true; i++; continue; }
-    if (ch === ',') { row.push(field); field = ''; i++; continue; }
-    if (ch === '\r' && text[i + 1] === '\n') { row.push(field); rows.push(row); row = []; field = ''; i += 2; continue; }
-    assert.ok(ch !== '\n' && ch !== '\r', `bare line break at ${i}`);
-    field += ch; i++;
-  }
-  assert.equal(field, '', 'the last row ends in CRLF');
-  return rows;
-}
 
 const golden = parseCsv(readFileSync(`${SRC}/data/nakano-plan-r6-activities.csv`, 'utf8'));
 

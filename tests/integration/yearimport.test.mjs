@@ -8,24 +8,11 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { anonymous, signIn, skipUnlessStack, sql } from './accounts.mjs';
+import { parseCsv, toCsv } from './csv.mjs';
 
 skipUnlessStack();
 const BASE = process.env.SHINCHOKU_TEST_URL;
 
-function parseCsv(text) {
-  const rows = []; let row = [], f = '', q = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (q) { if (c === '"' && text[i + 1] === '"') { f += '"'; i++; } else if (c === '"') q = false; else f += c; continue; }
-    if (c === '"') q = true;
-    else if (c === ',') { row.push(f); f = ''; }
-    else if (c === '\r' && text[i + 1] === '\n') { row.push(f); rows.push(row); row = []; f = ''; i++; }
-    else f += c;
-  }
-  return rows;
-}
-const cell = (s) => (/[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
-const toCsv = (rows) => '\uFEFF' + rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
 
 async function exported() {
   const r = await fetch(`${BASE}/api/reports/2024/progress.csv`);

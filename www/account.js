@@ -12,6 +12,7 @@ const HINT = 'shinchoku.signedIn';
 let ctx = null; // { reload, rerender, fy, showError, notice }
 let user = null;
 let pending = []; // pending status requests visible to the user
+let round = null; // the open reporting round and what is left: { id, fiscal_year, due_date, overdue, todo: Set }
 
 export const accountActive = () => user !== null;
 export const currentUser = () => user;
@@ -49,6 +50,7 @@ function setSession(s) {
   if (user.department) meta.push(user.department.name);
   replace($('#user-meta'), meta.join('・'));
   document.body.dataset.role = user.role;
+  if ($('#nav-admin')) $('#nav-admin').hidden = user.role !== 'admin';
 }
 
 function clearSession() {
@@ -62,6 +64,9 @@ function clearSession() {
   replace($('#user-meta'));
   delete document.body.dataset.role;
   $('#inbox-section').hidden = true;
+  round = null;
+  if ($('#nav-admin')) $('#nav-admin').hidden = true;
+  if ($('#my-updates-section')) $('#my-updates-section').hidden = true;
   for (const d of document.querySelectorAll('dialog[open]')) if (d.id !== 'signin-dialog') d.close();
 }
 
@@ -92,6 +97,7 @@ export async function initAccount(c) {
   if (r.status === 200 && r.body && r.body.user) {
     setSession(r.body);
     loadInbox();
+    loadMyUpdates();
   } else {
     clearSession();
     if (r.status !== 401) ctx.showError('ログイン状態を確認できませんでした。', new ApiError(r.status, r.body));
@@ -132,6 +138,7 @@ async function signIn(e) {
     ctx.notice(`${user.display_name || user.login} さんとしてログインしました。`);
     ctx.rerender();
     loadInbox();
+    loadMyUpdates();
   } finally {
     btn.disabled = false;
   }
@@ -175,10 +182,11 @@ function onRowAction(e) {
   else if (btn.dataset.action === 'history') openHistory(a);
 }
 
-// The record as it is now: GET /api/activities/{id}, the selected year.
-async function freshYear(id) {
+// The record as it is now: GET /api/activities/{id}, the selected year
+// (or the year of the open round, from the my-updates panel).
+async function freshYear(id, fy = ctx.fy()) {
   const a = await request('GET', `/api/activities/${id}`);
-  return { activity: a, year: a.years.find((y) => y.fiscal_year === ctx.fy()) || null };
+  return { activity: a, year: a.years.find((y) => y.fiscal_year === fy) || null };
 }
 
 function formError(el, err) {
@@ -196,11 +204,10 @@ const EDIT_FIELDS = [
   ['change_reason', '#edit-change-reason', '#conflict-change-reason'],
 ];
 
-async function openEdit(a) {
-  const fy = ctx.fy();
+async function openEdit(a, fy = ctx.fy()) {
   let fresh;
   try {
-    fresh = await freshYear(a.id);
+    fresh = await freshYear(a.id, fy);
   } catch (err) {
     ctx.showError('取組を読み込めませんでした。', err);
     return;
@@ -228,6 +235,9 @@ async function saveEdit(e) {
     const v = $(input).value;
     if (v !== (editing.base[k] || '')) body[k] = v;
   }
+  // In an open round, saving unchanged reports the record as checked.
+  const confirming = Object.keys(body).length === 0 && round && round.fiscal_year === editing.fy && round.todo.has(editing.id);
+  if (confirming) body.result = editing.base.result || '';
   if (Object.keys(body).length === 0) {
     $('#edit-dialog').close();
     ctx.notice('変更はありませんでした。');
@@ -243,8 +253,9 @@ async function saveEdit(e) {
     if (r.status === 200) {
       $('#edit-dialog').close();
       editing = null;
-      ctx.notice('保存しました。');
+      ctx.notice(confirming ? '変更なしで保存しました（今回の照会で更新済みになりました）。' : '保存しました。');
       ctx.reload();
+      loadMyUpdates();
     } else if (r.status === 409 && r.body) {
       showConflict(r.body.current || r.body);
       ctx.reload();
@@ -481,6 +492,59 @@ function inboxItem(req) {
   }
   li.append(err);
   return li;
+}
+
+// ---- my updates in the open reporting round ------------------------------------
+
+// The open round of the selected year, else the latest open one.
+export async function loadMyUpdates() {
+  const section = $('#my-updates-section');
+  if (!section) return;
+  if (!user || !['staff', 'manager', 'admin'].includes(user.role)) {
+    section.hidden = true;
+    return;
+  }
+  const rr = await request('GET', '/api/rounds', { raw: true });
+  if (rr.status !== 200 || !rr.body) {
+    ctx.showError('照会の情報を読み込めませんでした。', new ApiError(rr.status, rr.body));
+    return;
+  }
+  const open = rr.body.items.filter((x) => x.state === 'open');
+  const r = open.find((x) => x.fiscal_year === ctx.fy()) || open[0];
+  if (!r) {
+    round = null;
+    section.hidden = true;
+    return;
+  }
+  const m = await request('GET', `/api/rounds/${r.id}/my-updates`, { raw: true });
+  if (m.status === 401) {
+    sessionLost();
+    return;
+  }
+  if (m.status !== 200 || !m.body || !user) {
+    if (m.status !== 200) ctx.showError('未更新の取組を読み込めませんでした。', new ApiError(m.status, m.body));
+    return;
+  }
+  const items = m.body.items;
+  round = { id: r.id, fiscal_year: r.fiscal_year, due_date: r.due_date, overdue: r.overdue, todo: new Set(items.map((i) => i.activity_id)) };
+  section.dataset.roundId = r.id;
+  section.classList.toggle('is-overdue', !!r.overdue && items.length > 0);
+  replace($('#my-updates-heading'), '今回の照会で未更新の取組 ',
+    h('span', { id: 'my-updates-count', class: 'badge' }, `${items.length}件`));
+  const d = /^(\d{4})-(\d{2})-(\d{2})/.exec(r.due_date || '');
+  const due = d ? `${Number(d[1])}年${Number(d[2])}月${Number(d[3])}日` : (r.due_date || '');
+  replace($('#my-updates-due'), `${r.era || eraYear(r.fiscal_year)}の照会　期限：${due}`,
+    r.overdue && items.length > 0 ? h('span', { class: 'overdue-note' }, '（期限を過ぎています）') : null);
+  $('#my-updates-empty').hidden = items.length > 0;
+  replace($('#my-updates'), items.map((it) => h('li', { dataset: { activityId: it.activity_id } },
+    h('span', { class: 'code' }, it.measure_code),
+    h('span', { class: 'mu-name' }, it.name),
+    h('span', { class: 'muted mu-dept' }, (it.departments || []).map((x) => x.name).join('、')),
+    h('button', {
+      type: 'button', class: 'button button-small', 'aria-label': `確認・編集：${it.name}`,
+      onclick: () => openEdit({ id: it.activity_id, name: it.name, code: it.measure_code }, r.fiscal_year),
+    }, '確認・編集'))));
+  section.hidden = false;
 }
 
 // ---- history ----------------------------------------------------------------

@@ -3,7 +3,7 @@
 // account.js. Everything from the API is inserted as text (dom.js).
 import { get, qs, ApiError } from './api.js';
 import { h, replace, $, eraYear, debounce, STATUSES, statusInfo } from './dom.js';
-import { initAccount, rowActions, accountActive } from './account.js';
+import { initAccount, rowActions, accountActive, loadMyUpdates } from './account.js';
 
 const MILESTONE_STATES = {
   planned: '予定', in_progress: '実施中', done: '完了', delayed: '遅れ', cancelled: '中止',
@@ -73,7 +73,14 @@ function readUrl() {
   return Number.isInteger(fy) && fy >= 2000 && fy <= 2100 ? fy : null;
 }
 
+// The header's link to the council report follows the selected year.
+function syncReportLink() {
+  const a = $('#nav-report');
+  if (a && state.fy) a.href = `report.html?fy=${state.fy}`;
+}
+
 function writeUrl() {
+  syncReportLink();
   const params = { fy: state.fy === state.latestFy ? '' : state.fy, ...state.filters };
   const s = qs(params);
   if (s !== location.search) history.replaceState(null, '', s || location.pathname);
@@ -371,6 +378,7 @@ async function start() {
     state.fy = Number(e.target.value);
     writeUrl();
     reloadData();
+    if (accountActive()) loadMyUpdates();
   });
 
   const account = initAccount({ reload: reloadData, rerender: () => { if (state.loaded) renderActivities(); }, fy: currentFy, showError, notice });
@@ -406,6 +414,7 @@ async function start() {
     showError('年度の一覧を読み込めませんでした。', err);
   });
 
+  syncReportLink();
   await account; // the session decides whether rows get buttons
   if (state.loaded) renderActivities();
   await Promise.all([loadSummary(), years, timeline, filtersDropped ? loadActivities() : null]);

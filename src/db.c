@@ -166,3 +166,22 @@ db_command(struct db *db, const char *sql, int nparams, const char *const *param
 	PQclear(res);
 	return ok ? 0 : -1;
 }
+
+int
+db_begin(struct db *db, int user_id, const char *channel)
+{
+	char id[24] = "";
+	const char *p[2] = {id, channel};
+
+	if (user_id > 0)
+		snprintf(id, sizeof id, "%d", user_id);
+	if (db_command(db, "BEGIN", 0, NULL) != 0)
+		return -1;
+	if (db_command(db,
+	               "SELECT set_config('app.user_id', $1, true),"
+	               " set_config('app.channel', $2, true)",
+	               2, p) == 0)
+		return 0;
+	db_command(db, "ROLLBACK", 0, NULL);
+	return -1;
+}

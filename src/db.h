@@ -45,4 +45,10 @@ bool db_ok(const PGresult *res);
  * returns 0, or -1 after logging the server's message. */
 int db_command(struct db *db, const char *sql, int nparams, const char *const *params);
 
+/* BEGIN acting as user_id (0: nobody, e.g. the command line) through
+ * channel ("api", "import", "cli"). The audit trigger and the row-level
+ * policies read both; they end with the transaction. Returns 0, or -1
+ * with nothing left open. */
+int db_begin(struct db *db, int user_id, const char *channel);
+
 #endif

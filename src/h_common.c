@@ -49,24 +49,10 @@ h_json_query(struct db *db, const char *stmt, int n, const char *const *params,
 int
 h_begin(struct db *db, const struct auth_user *u, struct http_response *res)
 {
-	char id[24];
-	const char *p[1] = {h_param_int(id, true, u->id)};
-
-	/* The user and channel live as long as the transaction: the audit
-	 * trigger and the row-level policies read them. */
-	if (db_ensure(db, app_statements) != 0 || db_command(db, "BEGIN", 0, NULL) != 0) {
-		http_error_db(res);
-		return -1;
-	}
-	if (db_command(db,
-	               "SELECT set_config('app.user_id', $1, true),"
-	               " set_config('app.channel', 'api', true)",
-	               1, p) != 0) {
-		h_rollback(db);
-		http_error_db(res);
-		return -1;
-	}
-	return 0;
+	if (db_ensure(db, app_statements) == 0 && db_begin(db, u->id, "api") == 0)
+		return 0;
+	http_error_db(res);
+	return -1;
 }
 
 void

@@ -374,11 +374,9 @@ imp_skip(struct imp *im, const struct import_options *opt, const char *title)
 static int
 imp_all(struct imp *im, const struct import_options *opt)
 {
-	const char *channel[1] = {"import"};
 	int skip;
 
-	if (db_command(im->db, "SELECT pg_advisory_xact_lock(" IMPORT_LOCK ")", 0, NULL) != 0 ||
-	    db_command(im->db, "SELECT set_config('app.channel', $1, true)", 1, channel) != 0)
+	if (db_command(im->db, "SELECT pg_advisory_xact_lock(" IMPORT_LOCK ")", 0, NULL) != 0)
 		return -1;
 	if ((skip = imp_skip(im, opt, im->ds->title)) != 0) {
 		if (skip > 0 && opt->if_empty)
@@ -422,7 +420,7 @@ import_file(struct db *db, const char *path, const struct import_options *opt)
 	if (im.goal_ids == NULL || im.measure_ids == NULL || im.activity_ids == NULL ||
 	    im.positions == NULL)
 		log_error("import: out of memory");
-	else if (db_command(db, "BEGIN", 0, NULL) == 0)
+	else if (db_begin(db, 0, "import") == 0)
 		rc = imp_all(&im, opt);
 	if (rc == 0 && db_command(db, "COMMIT", 0, NULL) == 0)
 		log_info("import: %s: plan %s with %zu goals, %zu measures, %zu table rows, "

@@ -97,8 +97,7 @@ useradd_run(struct db *db, const struct useradd *u, const char *password)
 		log_error("user add: the password could not be hashed");
 		return -1;
 	}
-	if (db_command(db, "BEGIN", 0, NULL) != 0 ||
-	    db_command(db, "SELECT set_config('app.channel', 'cli', true)", 0, NULL) != 0)
+	if (db_begin(db, 0, "cli") != 0)
 		return -1;
 	if ((rc = useradd_insert(db, u, hash)) < 0 || db_command(db, "COMMIT", 0, NULL) != 0) {
 		db_command(db, "ROLLBACK", 0, NULL);

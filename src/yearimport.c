@@ -371,16 +371,11 @@ check_row(struct yi *y, const struct csv_row *r, long *seq, const char **status)
 static enum yearimport_result
 yi_begin(struct yi *y, struct db *db)
 {
-	char fy[24], uid[24];
+	char fy[24];
 	const char *p[1] = {h_param_int(fy, true, y->opt->fiscal_year)};
-	const char *who[1] = {y->opt->user_id ? h_param_int(uid, true, y->opt->user_id) : ""};
 	PGresult *r;
 
-	if (db_ensure(db, app_statements) != 0 || db_command(db, "BEGIN", 0, NULL) != 0 ||
-	    db_command(db,
-	               "SELECT set_config('app.user_id', $1, true),"
-	               " set_config('app.channel', 'import', true)",
-	               1, who) != 0)
+	if (db_ensure(db, app_statements) != 0 || db_begin(db, y->opt->user_id, "import") != 0)
 		return YI_DB_ERROR;
 	r = db_exec(db, "import_lock", 1, p);
 	if (!db_ok(r)) {

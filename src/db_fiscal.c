@@ -9,11 +9,6 @@
 	" 'statuses_set', (SELECT count(*) FROM activity_year y"                                   \
 	"   WHERE y.fiscal_year = f.year AND y.status IS NOT NULL))"
 
-/* Only an active admin: the statements check it themselves. */
-#define IS_ADMIN                                                                                   \
-	"EXISTS (SELECT 1 FROM app_user u WHERE u.id = app_current_user()"                         \
-	" AND u.role = 'admin' AND u.active)"
-
 /* clang-format off */
 const struct db_stmt db_fiscal_stmts[] = {
     {"fy_list",
@@ -21,13 +16,13 @@ const struct db_stmt db_fiscal_stmts[] = {
      " FROM fiscal_year f",
      0},
     {"fy_get", "SELECT " FY_JSON "::text, f.version FROM fiscal_year f WHERE f.year = $1", 1},
-    {"fy_why", "SELECT " IS_ADMIN ", f.version FROM fiscal_year f WHERE f.year = $1", 1},
+    {"fy_why", "SELECT " SQL_ACTING_ADMIN ", f.version FROM fiscal_year f WHERE f.year = $1", 1},
     /* Opens year $1, the one after the latest: every activity of the year
      * before gets a record, its plan carried over, no status yet. */
     {"fy_open",
      "WITH ins AS (INSERT INTO activity_year (activity_id, fiscal_year, plan_next)"
      "  SELECT y.activity_id, $1, y.plan_next FROM activity_year y"
-     "  WHERE y.fiscal_year = $1::int - 1 AND " IS_ADMIN
+     "  WHERE y.fiscal_year = $1::int - 1 AND " SQL_ACTING_ADMIN
      "    AND $1::int = (SELECT max(year) + 1 FROM fiscal_year)"
      "  RETURNING 1)"
      " SELECT count(*) FROM ins",
@@ -36,7 +31,7 @@ const struct db_stmt db_fiscal_stmts[] = {
     /* $2 the version read, $3 locked. */
     {"fy_lock",
      "UPDATE fiscal_year SET locked = $3, locked_at = CASE WHEN $3 THEN now() END,"
-     " version = version + 1 WHERE year = $1 AND version = $2 AND " IS_ADMIN
+     " version = version + 1 WHERE year = $1 AND version = $2 AND " SQL_ACTING_ADMIN
      " RETURNING version",
      3},
     {NULL, NULL, 0},

@@ -36,10 +36,6 @@
 	"   AND " UPDATED_IN_ROUND("y", r) "),"                                                    \
 	                                   " 'departments', " ROUND_DEPARTMENTS(r) ")"
 
-#define IS_ADMIN_NOW                                                                               \
-	"EXISTS (SELECT 1 FROM app_user u WHERE u.id = app_current_user()"                         \
-	" AND u.role = 'admin' AND u.active)"
-
 /* clang-format off */
 const struct db_stmt db_round_stmts[] = {
     {"round_list",
@@ -47,18 +43,18 @@ const struct db_stmt db_round_stmts[] = {
      " ORDER BY r.fiscal_year DESC), '[]'))::text FROM reporting_round r",
      0},
     {"round_get", "SELECT " ROUND_JSON("r") "::text, r.version FROM reporting_round r WHERE r.id = $1", 1},
-    {"round_why", "SELECT " IS_ADMIN_NOW ", r.version FROM reporting_round r WHERE r.id = $1", 1},
+    {"round_why", "SELECT " SQL_ACTING_ADMIN ", r.version FROM reporting_round r WHERE r.id = $1", 1},
     /* $1 fiscal year (open, with records), $2 due date. */
     {"round_open",
      "INSERT INTO reporting_round (fiscal_year, due_date, opened_by)"
      " SELECT f.year, $2, app_current_user() FROM fiscal_year f"
-     " WHERE f.year = $1 AND NOT f.locked AND " IS_ADMIN_NOW
+     " WHERE f.year = $1 AND NOT f.locked AND " SQL_ACTING_ADMIN
      " RETURNING id",
      2},
     {"round_close",
      "UPDATE reporting_round SET state = 'closed', closed_at = now(),"
      " closed_by = app_current_user(), version = version + 1"
-     " WHERE id = $1 AND version = $2 AND state = 'open' AND " IS_ADMIN_NOW
+     " WHERE id = $1 AND version = $2 AND state = 'open' AND " SQL_ACTING_ADMIN
      " RETURNING fiscal_year, version",
      2},
     /* The report as it stands, frozen for the closed round $1 of year $2. */

@@ -13,32 +13,46 @@ static const struct http_qfield export_params[] = {{"plan", valid_id}};
 
 typedef char *(*export_fn)(const struct export_table *t, size_t *len);
 
+/* Validates ?plan= and runs stmt for ({fy}, plan); fy receives the year as
+ * text. Returns the result, or NULL with res set (400, 503). */
+static PGresult *
+export_query(struct http_request *req, struct db *db, const char *stmt, char fy[24],
+             struct http_response *res)
+{
+	struct http_qresult q[1];
+	char plan[24];
+	const char *p[2];
+	PGresult *r;
+
+	if (http_query_validate(req, export_params, 1, q, res) != 0)
+		return NULL;
+	if (db_ensure(db, app_statements) != 0) {
+		http_error_db(res);
+		return NULL;
+	}
+	p[0] = h_param_int(fy, true, req->captures[0]);
+	p[1] = h_param_int(plan, q[0].present, q[0].v.i);
+	if ((r = db_exec(db, stmt, 2, p)) != NULL && db_ok(r))
+		return r;
+	PQclear(r);
+	http_error_db(res);
+	return NULL;
+}
+
 static void
 export_answer(struct http_request *req, struct db *db, struct http_response *res, export_fn write,
               const char *type, const char *ext)
 {
-	struct http_qresult q[1];
 	struct export_table t = {0};
-	char fy[24], plan[24], disposition[96];
-	const char *p[2], **cells = NULL;
+	char fy[24], disposition[96];
+	const char **cells = NULL;
 	PGresult *r;
 	char *data = NULL;
 	size_t len = 0, i;
 	int c;
 
-	if (http_query_validate(req, export_params, 1, q, res) != 0)
+	if ((r = export_query(req, db, "export_rows", fy, res)) == NULL)
 		return;
-	if (db_ensure(db, app_statements) != 0) {
-		http_error_db(res);
-		return;
-	}
-	p[0] = h_param_int(fy, true, req->captures[0]);
-	p[1] = h_param_int(plan, q[0].present, q[0].v.i);
-	if ((r = db_exec(db, "export_rows", 2, p)) == NULL || !db_ok(r)) {
-		PQclear(r);
-		http_error_db(res);
-		return;
-	}
 	t.fiscal_year = (int)req->captures[0];
 	t.nrows = (size_t)PQntuples(r);
 	if (t.nrows == 0) {
@@ -79,23 +93,13 @@ h_reports_xlsx(struct http_request *req, struct db *db, struct http_response *re
 void
 h_reports_appendix(struct http_request *req, struct db *db, struct http_response *res)
 {
-	struct http_qresult q[1];
-	char fy[24], plan[24];
-	const char *p[2];
+	char fy[24];
 	PGresult *r;
 	char *body;
 
-	if (http_query_validate(req, export_params, 1, q, res) != 0)
+	if ((r = export_query(req, db, "export_json", fy, res)) == NULL)
 		return;
-	if (db_ensure(db, app_statements) != 0) {
-		http_error_db(res);
-		return;
-	}
-	p[0] = h_param_int(fy, true, req->captures[0]);
-	p[1] = h_param_int(plan, q[0].present, q[0].v.i);
-	if ((r = db_exec(db, "export_json", 2, p)) == NULL || !db_ok(r))
-		http_error_db(res);
-	else if (strcmp(PQgetvalue(r, 0, 1), "0") == 0)
+	if (strcmp(PQgetvalue(r, 0, 1), "0") == 0)
 		http_error(res, 404, "not_found", NULL, "no plan to report for fiscal year %s", fy);
 	else if ((body = strdup(PQgetvalue(r, 0, 0))) == NULL)
 		http_error(res, 500, "internal", NULL, "out of memory");

@@ -116,7 +116,8 @@ h_rounds_mine(struct http_request *req, struct db *db, struct http_response *res
 	if (http_query_validate(req, NULL, 0, q, res) != 0 ||
 	    auth_require(req, db, 0, ROLE_STAFF, &u, res) != 0 || h_begin(db, &u, res) != 0)
 		return;
-	if ((r = h_tx_exec(db, "round_get", 1, p, res)) == NULL)
+	/* round_why: whether the round exists, without its whole dashboard. */
+	if ((r = h_tx_exec(db, "round_why", 1, p, res)) == NULL)
 		return;
 	if (PQntuples(r) == 0) {
 		h_rollback(db);

@@ -16,6 +16,12 @@
 	"ORDER BY ad.position), '[]') FROM activity_department ad "                                \
 	"JOIN department d ON d.id = ad.department_id WHERE ad.activity_id = " activity_id ")"
 
+/* Is the acting user (app.user_id) an active admin? For statements whose
+ * table has no department to scope by (fiscal years, rounds). */
+#define SQL_ACTING_ADMIN                                                                           \
+	"EXISTS (SELECT 1 FROM app_user u WHERE u.id = app_current_user()"                         \
+	" AND u.role = 'admin' AND u.active)"
+
 /* Every statement the server prepares, by resource (NULL-terminated). */
 extern const struct db_stmt *const app_statements[];
 

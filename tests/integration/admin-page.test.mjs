@@ -7,17 +7,14 @@
 // takes the round, its snapshot and the test's users away again.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import { BASE, skipUnlessStack, signIn, anonymous, activitiesOf, year, sql } from './accounts.mjs';
 import { parseCsv, toCsv } from './csv.mjs';
+import { launchChromium, collectErrors, contextOptions } from './chromium.mjs';
 
 skipUnlessStack();
 
-const require = createRequire(`${process.env.SHINCHOKU_SOURCE_DIR || process.cwd()}/package.json`);
-const { chromium } = require('playwright-core');
 
-const contextOptions = { locale: 'ja-JP', timezoneId: 'Asia/Tokyo', viewport: { width: 1280, height: 900 } };
 const yesterday = new Date(Date.now() - 86400000).toISOString().slice(0, 10);
 const login = `adminpage-${randomBytes(4).toString('hex')}`;
 
@@ -33,10 +30,7 @@ const exportCsv = async () => (await fetch(`${BASE}/api/reports/2024/progress.cs
 before(async () => {
   assert.equal(sql('SELECT count(*) FROM reporting_round WHERE fiscal_year = 2024'), '0',
     'a FY2024 round is left from elsewhere; this test opens its own');
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -62,14 +56,7 @@ after(async () => {
 async function open(path, { allow = [] } = {}) {
   const context = await browser.newContext(contextOptions);
   const page = await context.newPage();
-  const errors = [];
-  page.on('console', (m) => {
-    if (m.type() !== 'error') return;
-    const t = m.text();
-    if (allow.some((s) => t.includes(`status of ${s}`))) return;
-    errors.push(`console: ${t}`);
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  const errors = collectErrors(page, allow);
   await page.goto(BASE + path);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 15000 });
   return { context, page, errors, close: () => context.close() };

@@ -4,24 +4,18 @@
 // that changes data puts the seed back, so ○102 △3 holds for the next one.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { BASE, skipUnlessStack, signIn, anonymous, activitiesOf, year } from './accounts.mjs';
+import { launchChromium, collectErrors, contextOptions } from './chromium.mjs';
 
 skipUnlessStack();
 
-const require = createRequire(`${process.env.SHINCHOKU_SOURCE_DIR || process.cwd()}/package.json`);
-const { chromium } = require('playwright-core');
 
 let browser;
 let anonymousContext; // shared by the tests that never sign in
 
-const contextOptions = { locale: 'ja-JP', timezoneId: 'Asia/Tokyo', viewport: { width: 1280, height: 900 } };
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
-  });
+  browser = await launchChromium();
   anonymousContext = await browser.newContext(contextOptions);
 });
 
@@ -35,9 +29,7 @@ after(async () => {
 async function open(path = '/', { routes, shared = false } = {}) {
   const context = shared ? anonymousContext : await browser.newContext(contextOptions);
   const page = await context.newPage();
-  const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  const errors = collectErrors(page);
   if (routes) await routes(page);
   await page.goto(BASE + path);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 15000 });

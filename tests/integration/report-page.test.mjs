@@ -4,25 +4,20 @@
 // transcription of the FY2024 report in data/nakano-plan-r6.json.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
+import { launchChromium, collectErrors, contextOptions } from './chromium.mjs';
 
 if (!process.env.SHINCHOKU_TEST_URL) process.exit(77);
 
 const BASE = process.env.SHINCHOKU_TEST_URL.replace(/\/$/, '');
 const SRC = process.env.SHINCHOKU_SOURCE_DIR || process.cwd();
-const require = createRequire(`${SRC}/package.json`);
-const { chromium } = require('playwright-core');
 
 const dataset = JSON.parse(readFileSync(`${SRC}/data/nakano-plan-r6.json`, 'utf8'));
 
 let browser;
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -32,11 +27,9 @@ after(async () => {
 // A fresh browser profile with the report loaded; errors collects console
 // errors and uncaught exceptions.
 async function open(path = '/report.html?fy=2024', { routes } = {}) {
-  const context = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo', viewport: { width: 1400, height: 900 } });
+  const context = await browser.newContext({ ...contextOptions, viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
-  const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  const errors = collectErrors(page);
   if (routes) await routes(page);
   await page.goto(BASE + path);
   await ready(page);

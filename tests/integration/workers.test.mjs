@@ -129,30 +129,38 @@ test('the stack runs its configured number of workers', async () => {
   assert.equal(r.status, 200);
 });
 
-test('SIGKILL of a worker under load: replaced within 5 s, requests keep succeeding', { timeout: 60000 }, async (t) => {
+// While 4 clients call the API, sends sig to target(workers before), waits
+// until replaced(before, now) holds for the full set of workers, and keeps
+// the clients going about 3 s in all (a little past the replacement).
+async function signalUnderLoad(target, sig, what, replaced, ms) {
   const master = masterPid();
   const before = await waitFor(`${WANT} workers`, () => {
     const w = workers(master);
     return w.length === WANT && w;
   }, 10000);
   const logAt = logSize();
-  const victim = before[0];
   const client = load(4);
-  let after_, killedAt;
+  let after_;
   try {
     await sleep(500);
-    process.kill(victim, 'SIGKILL');
-    killedAt = Date.now();
-    after_ = await waitFor('the killed worker to be replaced', () => {
+    process.kill(target(before, master), sig);
+    const at = Date.now();
+    after_ = await waitFor(what, () => {
       const w = workers(master);
-      return !w.includes(victim) && w.length === WANT && w.some((pid) => !before.includes(pid)) && w;
-    }, 5000);
-    // Keep the clients going for about 3 s in all, and a little past the respawn.
-    await sleep(Math.max(500, 2500 - (Date.now() - killedAt)));
+      return w.length === WANT && replaced(before, w) && w;
+    }, ms);
+    await sleep(Math.max(500, 2500 - (Date.now() - at)));
   } finally {
     await client.stop();
   }
-  const s = summarize(client.results);
+  return { master, before, after_, logAt, s: summarize(client.results) };
+}
+
+test('SIGKILL of a worker under load: replaced within 5 s, requests keep succeeding', { timeout: 60000 }, async (t) => {
+  let victim;
+  const { master, before, after_, logAt, s } = await signalUnderLoad(
+    (w) => (victim = w[0]), 'SIGKILL', 'the killed worker to be replaced',
+    (was, w) => !w.includes(victim) && w.some((pid) => !was.includes(pid)), 5000);
   t.diagnostic(`killed ${victim}; workers ${before} -> ${after_}; ${s.total} requests, ${s.failed} failed${s.failed ? ':\n' + s.detail : ''}`);
   // Workers also recycle themselves after max_requests, so under load more
   // than one pid may be new; the victim must be one of the replaced ones.
@@ -173,27 +181,9 @@ test('SIGKILL of a worker under load: replaced within 5 s, requests keep succeed
 });
 
 test('SIGHUP under load: every worker replaced, master kept, no request dropped', { timeout: 60000 }, async (t) => {
-  const master = masterPid();
-  const before = await waitFor(`${WANT} workers`, () => {
-    const w = workers(master);
-    return w.length === WANT && w;
-  }, 10000);
-  const logAt = logSize();
-  const client = load(4);
-  let after_, hupAt;
-  try {
-    await sleep(500);
-    process.kill(master, 'SIGHUP');
-    hupAt = Date.now();
-    after_ = await waitFor('every worker to be replaced', () => {
-      const w = workers(master);
-      return w.length === WANT && w.every((pid) => !before.includes(pid)) && w;
-    }, 10000);
-    await sleep(Math.max(500, 2500 - (Date.now() - hupAt)));
-  } finally {
-    await client.stop();
-  }
-  const s = summarize(client.results);
+  const { master, before, after_, logAt, s } = await signalUnderLoad(
+    (w, m) => m, 'SIGHUP', 'every worker to be replaced',
+    (was, w) => w.every((pid) => !was.includes(pid)), 10000);
   t.diagnostic(`master ${master}; workers ${before} -> ${after_}; ${s.total} requests, ${s.failed} failed${s.failed ? ':\n' + s.detail : ''}`);
   assert.equal(masterPid(), master, 'the pid file names the same master');
   assert.ok(alive(master), 'the master is still running');

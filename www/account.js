@@ -2,7 +2,8 @@
 // the approval inbox and the history of a record. The session cookie is
 // HttpOnly; the CSRF token from the session answer goes with every change.
 import { request, setCsrf, ApiError } from './api.js';
-import { h, replace, $, eraYear, dateTime, STATUSES, statusInfo } from './dom.js';
+import { h, replace, $, eraYear, dateTime, isBlank } from './dom.js';
+import { loadStatuses, statuses, statusInfo, reasonRequired, reasonMarks } from './statuses.js';
 
 const ROLES = { viewer: '閲覧者', staff: '担当職員', manager: '管理職', admin: 'システム管理者' };
 // Set while signed in, so that an anonymous visit does not ask GET
@@ -303,6 +304,12 @@ async function openStatus(a) {
   const fy = ctx.fy();
   let fresh;
   try {
+    await loadStatuses();
+  } catch (err) {
+    ctx.showError('進捗状況の区分を読み込めませんでした。', err);
+    return;
+  }
+  try {
     fresh = await freshYear(a.id);
   } catch (err) {
     ctx.showError('取組を読み込めませんでした。', err);
@@ -315,7 +322,7 @@ async function openStatus(a) {
   replace($('#status-name'), fresh.activity.name);
   const cur = statusInfo(fresh.year.status);
   replace($('#status-current'), cur ? `${cur.mark} ${cur.short}` : '未設定');
-  replace($('#status-choices'), STATUSES.map((s) => h('label', { class: 'choice' },
+  replace($('#status-choices'), statuses().map((s) => h('label', { class: 'choice' },
     h('input', {
       type: 'radio', name: 'status', value: s.key, disabled: s.key === fresh.year.status,
       onchange: reasonRequirement,
@@ -342,7 +349,7 @@ function chosenStatus() {
 }
 
 function reasonRequirement() {
-  const need = ['delayed', 'not_started'].includes(chosenStatus());
+  const need = reasonRequired(chosenStatus());
   $('#status-reason-req').hidden = !need;
   $('#status-reason').required = need;
 }
@@ -358,8 +365,8 @@ async function submitStatus(e) {
     err.hidden = false;
     return;
   }
-  if (['delayed', 'not_started'].includes(status) && !reason.trim()) {
-    replace(err, '△・× を申請するときは、理由を入力してください。');
+  if (reasonRequired(status) && isBlank(reason)) {
+    replace(err, `${reasonMarks()} を申請するときは、理由を入力してください。`);
     err.hidden = false;
     $('#status-reason').focus();
     return;
@@ -413,7 +420,8 @@ export async function loadInbox() {
     $('#inbox-section').hidden = true;
     return;
   }
-  const r = await request('GET', '/api/status-requests?state=pending', { raw: true });
+  const [r] = await Promise.all([request('GET', '/api/status-requests?state=pending', { raw: true }),
+    loadStatuses().catch(() => null)]); // without them, the short text stays out
   if (r.status === 401) {
     sessionLost();
     return;
@@ -460,7 +468,7 @@ function inboxItem(req) {
     const cid = `comment-${req.id}`;
     const comment = h('input', { id: cid, type: 'text', maxlength: 2000, class: 'comment' });
     const decide = async (decision) => {
-      if (decision === 'reject' && !comment.value.trim()) {
+      if (decision === 'reject' && isBlank(comment.value)) {
         replace(err, '差戻しの理由をコメントに入力してください。');
         err.hidden = false;
         comment.focus();
@@ -577,7 +585,8 @@ async function openHistory(a) {
   $('#history-empty').hidden = true;
   $('#history').setAttribute('aria-busy', 'true');
   $('#history-dialog').showModal();
-  const r = await request('GET', `/api/audit?entity=activity_year&id=${a.id}/${fy}&limit=100`, { raw: true });
+  const [r] = await Promise.all([request('GET', `/api/audit?entity=activity_year&id=${a.id}/${fy}&limit=100`, { raw: true }),
+    loadStatuses().catch(() => null)]); // without them, a status shows as its key
   $('#history').setAttribute('aria-busy', 'false');
   if (r.status === 401) {
     $('#history-dialog').close();

@@ -2,7 +2,8 @@
 // the drafting timeline of the next plan. Sign-in and editing live in
 // account.js. Everything from the API is inserted as text (dom.js).
 import { get, qs, ApiError } from './api.js';
-import { h, replace, $, eraYear, debounce, STATUSES, statusInfo } from './dom.js';
+import { h, replace, $, eraYear, debounce } from './dom.js';
+import { loadStatuses, statuses, statusInfo } from './statuses.js';
 import { initAccount, rowActions, accountActive, loadMyUpdates } from './account.js';
 
 const MILESTONE_STATES = {
@@ -12,6 +13,7 @@ const MILESTONE_STATES = {
 const LIST_LIMIT = 500;
 const SUMMARY_FAILED = '進捗状況の集計を読み込めませんでした。';
 const LIST_FAILED = '取組の一覧を読み込めませんでした。';
+const STATUSES_FAILED = '進捗状況の区分を読み込めませんでした。';
 
 const state = {
   fy: null,
@@ -21,6 +23,9 @@ const state = {
   total: 0,
   listSeq: 0,
   summarySeq: 0,
+  // Settles once GET /api/statuses answered (never rejects): rows wait for
+  // it, as their status text comes from there.
+  statusesReady: Promise.resolve([]),
 };
 export const currentFy = () => state.fy;
 
@@ -68,9 +73,20 @@ function readUrl() {
   const id = (v) => (/^[1-9][0-9]{0,8}$/.test(v || '') ? v : '');
   state.filters.goal = id(p.get('goal'));
   state.filters.department = id(p.get('department'));
-  state.filters.status = STATUSES.some((x) => x.key === p.get('status')) ? p.get('status') : '';
+  // Checked against the statuses once they are known (checkStatusFilter).
+  state.filters.status = /^[a-z_]{1,30}$/.test(p.get('status') || '') ? p.get('status') : '';
   state.filters.q = (p.get('q') || '').trim().slice(0, 100);
   return Number.isInteger(fy) && fy >= 2000 && fy <= 2100 ? fy : null;
+}
+
+// A status in the address that the database does not define is dropped.
+function checkStatusFilter() {
+  if (state.filters.status && !statusInfo(state.filters.status)) state.filters.status = '';
+}
+
+// The footer's key to the marks: ◎ 予定を上回る　○ 予定どおり…
+function renderLegend() {
+  replace($('#legend'), statuses().map((s) => `${s.mark} ${s.short}`).join('　'));
 }
 
 // The header's link to the council report follows the selected year.
@@ -165,7 +181,7 @@ function fillFilterOptions(plans, departments) {
     goals.map((g) => h('option', { value: g.id, title: g.title }, `目標${g.number}　${g.title}`)));
 
   replace($('#f-status'), h('option', { value: '' }, 'すべて'),
-    STATUSES.map((s) => h('option', { value: s.key }, `${s.mark} ${s.short}`)));
+    statuses().map((s) => h('option', { value: s.key }, `${s.mark} ${s.short}`)));
 
   replace($('#f-department'), h('option', { value: '' }, 'すべて'),
     departments.filter((d) => d.activity_count > 0)
@@ -216,9 +232,9 @@ export async function loadActivities() {
   table.setAttribute('aria-busy', 'true');
   try {
     const f = state.filters;
-    const r = await get(`/api/activities${qs({
+    const [r] = await Promise.all([get(`/api/activities${qs({
       fy: state.fy, limit: LIST_LIMIT, goal: f.goal, status: f.status, department: f.department, q: f.q,
-    })}`);
+    })}`), state.statusesReady]);
     if (seq !== state.listSeq) return; // a newer request is under way
     if (state.fy === null) state.fy = r.fiscal_year;
     state.items = r.items;
@@ -381,6 +397,20 @@ async function start() {
     if (accountActive()) loadMyUpdates();
   });
 
+  state.statusesReady = loadStatuses().then((list) => {
+    clearErrorFor(STATUSES_FAILED);
+    return list;
+  }, (err) => {
+    showError(STATUSES_FAILED, err);
+    return [];
+  });
+  // A status in the address is checked before the list is asked for it.
+  if (state.filters.status) {
+    await state.statusesReady;
+    checkStatusFilter();
+  }
+  state.statusesReady.then(renderLegend);
+
   const account = initAccount({ reload: reloadData, rerender: () => { if (state.loaded) renderActivities(); }, fy: currentFy, showError, notice });
   const plansP = get('/api/plans');
   const deptsP = get('/api/departments');
@@ -389,7 +419,7 @@ async function start() {
   // which is the default year.
   const list = loadActivities();
 
-  const [plansR, deptsR] = await Promise.allSettled([plansP, deptsP]);
+  const [plansR, deptsR] = await Promise.allSettled([plansP, deptsP, state.statusesReady]);
   if (plansR.status === 'rejected') showError('計画の情報を読み込めませんでした。', plansR.reason);
   if (deptsR.status === 'rejected') showError('所管課の一覧を読み込めませんでした。', deptsR.reason);
   const asked = JSON.stringify(state.filters);

@@ -32,15 +32,46 @@ export function replace(e, ...children) {
 
 export const $ = (sel, root = document) => root.querySelector(sel);
 
-// Fiscal year in the Japanese era: 2024 → 令和6年度, 2019 → 令和元年度.
+// The Japanese era from the browser's calendar data (ICU), so that a new era
+// needs no change here. Made on first use: importing this file does nothing.
+let eraFormat = null;
+
+// The era and the year in it of a day: ['令和', '元'] for 2019-07-01.
+function eraParts(date) {
+  eraFormat ??= new Intl.DateTimeFormat('ja-JP-u-ca-japanese', { era: 'long', year: 'numeric', timeZone: 'Asia/Tokyo' });
+  const parts = eraFormat.formatToParts(date);
+  const era = parts.find((p) => p.type === 'era')?.value ?? '';
+  const year = parts.find((p) => p.type === 'year')?.value ?? '';
+  // The first year of an era is 元年. ICU already says so; older data may not.
+  return [era, year === '1' ? '元' : year];
+}
+
+// Noon in Japan of a day (month 1-12).
+const jstNoon = (y, m, d) => new Date(Date.UTC(y, m - 1, d, 3));
+
+// Fiscal year (April to March) in the Japanese era: 2024 → 令和6年度,
+// 2019 → 令和元年度, 2018 → 平成30年度. Named by its 1 July, after the
+// change of era on 1 May (2019 is 令和元年度, not 平成31年度).
 export function eraYear(fy) {
   const y = Number(fy);
-  let name, n;
-  if (y >= 2019) [name, n] = ['令和', y - 2018];
-  else if (y >= 1989) [name, n] = ['平成', y - 1988];
-  else [name, n] = ['昭和', y - 1925];
-  return `${name}${n === 1 ? '元' : n}年度`;
+  if (!Number.isInteger(y)) return '';
+  const [era, n] = eraParts(jstNoon(y, 7, 1));
+  return `${era}${n}年度`;
 }
+
+// A calendar month in the Japanese era: (2024, 3) → 令和6年3月.
+export function eraMonth(year, month) {
+  const y = Number(year);
+  const m = Number(month);
+  if (!Number.isInteger(y) || !Number.isInteger(m) || m < 1 || m > 12) return '';
+  const [era, n] = eraParts(jstNoon(y, m, 15));
+  return `${era}${n}年${m}月`;
+}
+
+// Blank: empty, or only white space, the ideographic space U+3000 included
+// (JavaScript's \s holds it; written out anyway). The database's app_blank()
+// (sql/006_rules.sql) means the same, character for character.
+export const isBlank = (s) => s === null || s === undefined || /^[\s\u3000]*$/.test(String(s));
 
 // "2026-11-26T09:36:18.15+09:00" → "2026年11月26日 9:36"
 export function dateTime(iso) {
@@ -62,12 +93,3 @@ export function debounce(fn, ms) {
   d.flush = (...args) => { clearTimeout(t); t = null; fn(...args); };
   return d;
 }
-
-// Progress statuses in report order, with short labels for the list.
-export const STATUSES = [
-  { key: 'exceeded', mark: '◎', short: '予定を上回る' },
-  { key: 'on_schedule', mark: '○', short: '予定どおり' },
-  { key: 'delayed', mark: '△', short: '予定より遅れ' },
-  { key: 'not_started', mark: '×', short: '未着手' },
-];
-export const statusInfo = (key) => STATUSES.find((s) => s.key === key) || null;

@@ -5,10 +5,12 @@
 //   2 成果指標の推移     GET /api/indicators?plan={adopted plan}
 //   3 今後の予定         GET /api/plans/{draft plan}/milestones
 //   別紙 進捗状況一覧     GET /api/reports/{fy}/appendix
+//   its legend (凡例)     GET /api/statuses (statuses.js)
 // Every text from the API goes in with textContent (dom.js h()/replace());
 // texts are printed exactly as given (the report's printed form).
 import { get } from './api.js';
-import { h, replace, $ } from './dom.js';
+import { h, replace, $, eraYear, eraMonth as eraMonthOf } from './dom.js';
+import { loadStatuses } from './statuses.js';
 
 const DEFAULT_FY = 2024;
 const MIN_FY = 2000;
@@ -20,28 +22,14 @@ const COLUMNS = 8; // appendix columns
 // 2024 → "２０２４": the report prints era years with full-width digits.
 const fullWidth = (s) => String(s).replace(/[0-9]/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xFEE0));
 
-// Fiscal year in the era, as in the report's headings: 2024 → 令和６年度.
-function eraFy(fy, full = true) {
-  const y = Number(fy);
-  let name, n;
-  if (y >= 2019) [name, n] = ['令和', y - 2018];
-  else if (y >= 1989) [name, n] = ['平成', y - 1988];
-  else [name, n] = ['昭和', y - 1925];
-  const num = n === 1 ? '元' : (full ? fullWidth(n) : String(n));
-  return `${name}${num}年度`;
-}
+// Fiscal year in the era, as in the report's headings: 2024 → 令和６年度
+// (full = false: 令和6年度). The era itself comes from dom.js eraYear().
+const eraFy = (fy, full = true) => (full ? fullWidth(eraYear(fy)) : eraYear(fy));
 
 // A calendar month "2024-03" in the era: 令和６年３月.
 function eraMonth(ym) {
   const m = /^(\d{4})-(\d{2})$/.exec(ym || '');
-  if (!m) return '';
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  let name, n;
-  if (y > 2019 || (y === 2019 && mo >= 5)) [name, n] = ['令和', y - 2018];
-  else if (y > 1989 || (y === 1989 && mo >= 2)) [name, n] = ['平成', y - 1988];
-  else [name, n] = ['昭和', y - 1925];
-  return `${name}${n === 1 ? '元' : fullWidth(n)}年${fullWidth(mo)}月`;
+  return m ? fullWidth(eraMonthOf(Number(m[1]), Number(m[2]))) : '';
 }
 
 // ---- state --------------------------------------------------------------------
@@ -155,11 +143,11 @@ function renderSummary(s) {
   }
   replace($('#summary-body'), rows);
   $('#summary-total').textContent = String(s.total);
-  renderLegend(s.counts || []);
 }
 
-function renderLegend(counts) {
-  replace($('#legend-list'), counts.map((c) => h('li', { dataset: { status: c.status } },
+// The appendix's legend, from the statuses as the database defines them.
+function renderLegend(list) {
+  replace($('#legend-list'), list.map((c) => h('li', { dataset: { status: c.key } },
     h('span', { class: 'legend-mark' }, c.mark), '・・・', h('span', { class: 'legend-label' }, c.label))));
 }
 
@@ -322,8 +310,8 @@ async function load(fy) {
   $('#loading').hidden = false;
   setLinks(fy);
 
-  const [plansR, summaryR, appendixR] = await Promise.allSettled([
-    get('/api/plans'), get(`/api/reports/${fy}/summary`), get(`/api/reports/${fy}/appendix`)]);
+  const [plansR, summaryR, appendixR, statusesR] = await Promise.allSettled([
+    get('/api/plans'), get(`/api/reports/${fy}/summary`), get(`/api/reports/${fy}/appendix`), loadStatuses()]);
   if (stale()) return;
   const plans = plansR.status === 'fulfilled' ? plansR.value.items || [] : [];
   const appendix = appendixR.status === 'fulfilled' ? appendixR.value : null;
@@ -343,6 +331,11 @@ async function load(fy) {
     addError('１ 各取組の進捗状況', summaryR.reason);
     replace($('#summary-body'));
     $('#summary-total').textContent = '';
+  }
+
+  if (statusesR.status === 'fulfilled') renderLegend(statusesR.value);
+  else {
+    addError('別紙 進捗状況の凡例', statusesR.reason);
     replace($('#legend-list'));
   }
 

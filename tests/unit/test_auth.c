@@ -4,48 +4,49 @@
 
 #include "test_util.h"
 
-#include "auth.h"
+#include "api.h"
+#include "crypto.h"
 
 static int
 setup(void **state)
 {
 	(void)state;
-	return auth_init();
+	return crypto_setup();
 }
 
 static void
 test_password_hash_is_argon2id_and_verifies(void **state)
 {
-	char hash[AUTH_HASH_MAX], again[AUTH_HASH_MAX];
+	char hash[CRYPTO_HASH_MAX], again[CRYPTO_HASH_MAX];
 
 	(void)state;
-	assert_int_equal(auth_password_hash("shinchoku-dev", hash), 0);
+	assert_int_equal(crypto_password_hash("shinchoku-dev", hash), 0);
 	assert_true(strncmp(hash, "$argon2id$", 10) == 0);
-	assert_true(auth_password_verify(hash, "shinchoku-dev"));
-	assert_false(auth_password_verify(hash, "shinchoku-deV"));
-	assert_false(auth_password_verify(hash, ""));
+	assert_true(crypto_password_verify(hash, "shinchoku-dev"));
+	assert_false(crypto_password_verify(hash, "shinchoku-deV"));
+	assert_false(crypto_password_verify(hash, ""));
 	/* Salted: the same password never hashes the same twice. */
-	assert_int_equal(auth_password_hash("shinchoku-dev", again), 0);
+	assert_int_equal(crypto_password_hash("shinchoku-dev", again), 0);
 	assert_string_not_equal(hash, again);
 }
 
 static void
 test_tokens_are_random_hex_and_hash_stably(void **state)
 {
-	char a[AUTH_TOKEN_HEX], b[AUTH_TOKEN_HEX], ha[AUTH_TOKEN_HEX], ha2[AUTH_TOKEN_HEX];
+	char a[CRYPTO_TOKEN_HEX], b[CRYPTO_TOKEN_HEX], ha[CRYPTO_TOKEN_HEX], ha2[CRYPTO_TOKEN_HEX];
 
 	(void)state;
-	auth_token_new(a);
-	auth_token_new(b);
+	crypto_token_new(a);
+	crypto_token_new(b);
 	assert_int_equal(strlen(a), 64);
 	assert_int_equal(strspn(a, "0123456789abcdef"), 64);
 	assert_string_not_equal(a, b);
-	auth_token_hash(a, ha);
-	auth_token_hash(a, ha2);
+	crypto_token_hash(a, ha);
+	crypto_token_hash(a, ha2);
 	assert_string_equal(ha, ha2);
 	assert_string_not_equal(ha, a);
 	/* SHA-256 of "abc", the standard test vector. */
-	auth_token_hash("abc", ha);
+	crypto_token_hash("abc", ha);
 	assert_string_equal(ha, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
@@ -53,21 +54,21 @@ static void
 test_cookie_sid(void **state)
 {
 	const char *tok = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
-	char cookie[256], out[AUTH_TOKEN_HEX];
+	char cookie[256], out[CRYPTO_TOKEN_HEX];
 
 	(void)state;
 	snprintf(cookie, sizeof cookie, "lang=ja; sid=%s; theme=dark", tok);
-	assert_true(auth_cookie_sid(cookie, out));
+	assert_true(http_cookie_sid(cookie, out));
 	assert_string_equal(out, tok);
 	snprintf(cookie, sizeof cookie, "sid=%s", tok);
-	assert_true(auth_cookie_sid(cookie, out));
+	assert_true(http_cookie_sid(cookie, out));
 	/* Wrong length, uppercase, another cookie's name ending in sid. */
-	assert_false(auth_cookie_sid("sid=abc", out));
+	assert_false(http_cookie_sid("sid=abc", out));
 	snprintf(cookie, sizeof cookie, "sid=%sA", tok);
-	assert_false(auth_cookie_sid(cookie, out));
+	assert_false(http_cookie_sid(cookie, out));
 	snprintf(cookie, sizeof cookie, "xsid=%s", tok);
-	assert_false(auth_cookie_sid(cookie, out));
-	assert_false(auth_cookie_sid("", out));
+	assert_false(http_cookie_sid(cookie, out));
+	assert_false(http_cookie_sid("", out));
 }
 
 static void
@@ -77,10 +78,10 @@ test_roles(void **state)
 	union http_qval q;
 
 	(void)state;
-	assert_true(auth_role_parse("manager", &r));
+	assert_true(api_role_parse("manager", &r));
 	assert_int_equal(r, ROLE_MANAGER);
-	assert_string_equal(auth_role_name(ROLE_ADMIN), "admin");
-	assert_false(auth_role_parse("Admin", &r));
+	assert_string_equal(api_role_name(ROLE_ADMIN), "admin");
+	assert_false(api_role_parse("Admin", &r));
 	assert_null(valid_role("staff", &q));
 	assert_non_null(valid_role("root", &q));
 	/* The order is the order of privilege: auth_require compares them. */

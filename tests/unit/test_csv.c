@@ -62,7 +62,7 @@ test_export_round_trip(void **state)
 {
 	const char *cells[EXPORT_COLUMNS] = {"1", "1-1-①",    "名,前", "\"引用\"", "○",
 	                                     "",  "行1\n行2", "普通",  "（推進）", "戸籍住民課"};
-	struct export_table t = {2024, 1, cells};
+	struct export_table t = {.fiscal_year = 2024, .nrows = 1, .cells = cells};
 	struct csv c;
 	char err[128];
 	size_t len;

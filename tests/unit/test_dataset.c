@@ -6,8 +6,9 @@
 
 #include "test_util.h"
 
-#include "dataset.h"
+#include "dataset_file.h"
 #include "fileio.h"
+#include "scale.h"
 
 static char *original;
 static size_t original_len;
@@ -18,7 +19,16 @@ setup(void **state)
 	char path[4096], err[256];
 	const char *dir = getenv("SHINCHOKU_SOURCE_DIR");
 
+	/* The scale of sql/001_schema.sql, as a connect would load it. */
+	static const struct scale_level levels[] = {
+	    {"exceeded", "◎", false},
+	    {"on_schedule", "○", false},
+	    {"delayed", "△", true},
+	    {"not_started", "×", true},
+	};
+
 	(void)state;
+	scale_set(levels, sizeof levels / sizeof levels[0]);
 	snprintf(path, sizeof path, "%s/data/nakano-plan-r6.json", dir ? dir : ".");
 	original = file_read(path, 16 << 20, &original_len, err, sizeof err);
 	if (original == NULL)

@@ -145,6 +145,43 @@ test_method_and_status(void **state)
 	assert_string_equal(http_status_text(503), "Service Unavailable");
 }
 
+/* Nothing is cut: a long Japanese message stays whole (and so valid
+ * UTF-8), and any number of headers is kept, a repeated name replaced. */
+static void
+test_nothing_truncated(void **state)
+{
+	struct http_response res = {0};
+	struct json_object *o;
+	char path[3 * 400 + 1] = "", name[16];
+	const char *msg;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 400; i++)
+		strcat(path, "中");
+	http_error(&res, 404, "not_found", NULL, "no such resource: %s", path);
+	o = test_parse_body(res.body);
+	msg = test_error_field(o, "message");
+	assert_int_equal(strlen(msg), strlen("no such resource: ") + strlen(path));
+	assert_true(valid_utf8_text(msg, strlen(msg), false));
+	json_object_put(o);
+	for (i = 0; i < 20; i++) {
+		snprintf(name, sizeof name, "X-H%zu", i);
+		http_set_header(&res, name, path);
+	}
+	http_set_header(&res, "Cache-Control", "no-store");
+	http_set_header(&res, "cache-control", "private");
+	assert_int_equal(res.nheaders, 21);
+	assert_string_equal(http_get_header(&res, "X-H19"), path);
+	assert_string_equal(http_get_header(&res, "Cache-Control"), "private");
+	assert_false(res.failed);
+	http_response_free(&res);
+	assert_string_equal(http_status_text(422), "Unprocessable Content");
+	assert_string_equal(http_method_name(HTTP_PATCH), "PATCH");
+	assert_int_equal(http_method_parse("PATCH"), HTTP_PATCH);
+	assert_null(http_method_name(HTTP_OTHER));
+}
+
 int
 main(void)
 {
@@ -154,6 +191,7 @@ main(void)
 	    cmocka_unit_test(test_parse_query_rejects),
 	    cmocka_unit_test(test_query_validate),
 	    cmocka_unit_test(test_method_and_status),
+	    cmocka_unit_test(test_nothing_truncated),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

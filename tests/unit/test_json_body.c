@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scale.h"
 #include "test_util.h"
 
 #include "json_body.h"
@@ -133,5 +134,6 @@ main(void)
 	    cmocka_unit_test(test_needs_json_content_type),
 	};
 
+	test_load_scale();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

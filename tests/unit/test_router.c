@@ -3,39 +3,32 @@
 
 #include "test_util.h"
 
+#include "api.h"
 #include "router.h"
 
-static int called;
+/* Targets are opaque to the router: two distinct addresses will do. */
+static const char h_a[1], h_b[1];
 
-static void
-h_a(struct http_request *req, struct db *db, struct http_response *res)
-{
-	(void)req, (void)db, (void)res;
-	called = 1;
-}
-
-static void
-h_b(struct http_request *req, struct db *db, struct http_response *res)
-{
-	(void)req, (void)db, (void)res;
-	called = 2;
-}
-
-static const struct route routes[] = {
+static const struct http_route routes[] = {
     {HTTP_GET, "/api/plans", h_a},
     {HTTP_GET, "/api/plans/{id}", h_b},
     {HTTP_PATCH, "/api/activities/{id}/years/{fy}", h_a},
     {HTTP_GET, "/api/reports/{fy}/summary", h_b},
 };
 
-static handler_fn
+/* The matched route's target, or NULL; m holds the captures. */
+static struct http_match m;
+
+static const void *
 match(const char *method, const char *path, struct http_request *req, struct http_response *res)
 {
 	memset(req, 0, sizeof *req);
 	memset(res, 0, sizeof *res);
 	req->method = http_method_parse(method);
 	req->path = (char *)path;
-	return router_match(routes, sizeof routes / sizeof routes[0], req, res);
+	if (router_match(routes, sizeof routes / sizeof routes[0], req, &m, res) != 0)
+		return NULL;
+	return m.route->target;
 }
 
 static void
@@ -46,14 +39,14 @@ test_match(void **state)
 
 	(void)state;
 	assert_ptr_equal(match("GET", "/api/plans", &req, &res), h_a);
-	assert_int_equal(req.ncaptures, 0);
+	assert_int_equal(m.ncaptures, 0);
 	assert_ptr_equal(match("GET", "/api/plans/42", &req, &res), h_b);
-	assert_int_equal(req.ncaptures, 1);
-	assert_int_equal(req.captures[0], 42);
+	assert_int_equal(m.ncaptures, 1);
+	assert_int_equal(m.captures[0], 42);
 	assert_ptr_equal(match("PATCH", "/api/activities/7/years/2024", &req, &res), h_a);
-	assert_int_equal(req.ncaptures, 2);
-	assert_int_equal(req.captures[0], 7);
-	assert_int_equal(req.captures[1], 2024);
+	assert_int_equal(m.ncaptures, 2);
+	assert_int_equal(m.captures[0], 7);
+	assert_int_equal(m.captures[1], 2024);
 	/* HEAD is served by the GET route. */
 	assert_ptr_equal(match("HEAD", "/api/plans", &req, &res), h_a);
 }
@@ -136,12 +129,19 @@ test_app_table(void **state)
 
 	(void)state;
 	/* No two routes of the application may claim the same method and path. */
-	for (i = 0; i < app_nroutes; i++) {
-		assert_non_null(app_routes[i].handler);
-		assert_int_equal(strncmp(app_routes[i].pattern, "/api/", 5), 0);
-		for (j = i + 1; j < app_nroutes; j++)
-			assert_false(app_routes[i].method == app_routes[j].method &&
-			             strcmp(app_routes[i].pattern, app_routes[j].pattern) == 0);
+	for (i = 0; i < api_nroutes; i++) {
+		const struct api_endpoint *ep = api_routes[i].target;
+
+		assert_non_null(ep);
+		assert_non_null(ep->handler);
+		assert_int_equal(strncmp(api_routes[i].pattern, "/api/", 5), 0);
+		/* Every write needs a session and its CSRF token. */
+		if (api_routes[i].method != HTTP_GET &&
+		    strcmp(api_routes[i].pattern, "/api/session") != 0)
+			assert_true((ep->flags & API_SIGNED) && (ep->flags & API_CSRF));
+		for (j = i + 1; j < api_nroutes; j++)
+			assert_false(api_routes[i].method == api_routes[j].method &&
+			             strcmp(api_routes[i].pattern, api_routes[j].pattern) == 0);
 	}
 }
 

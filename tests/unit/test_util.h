@@ -32,4 +32,21 @@ test_error_field(struct json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
+/* The progress scale as the seed (sql/001, sql/006) defines it. Real
+ * code loads it from the database at connect; unit tests set it here. */
+#ifdef SHINCHOKU_SCALE_H
+static inline void
+test_load_scale(void)
+{
+	static const struct scale_level levels[] = {
+	    {"exceeded", "◎", false},
+	    {"on_schedule", "○", false},
+	    {"delayed", "△", true},
+	    {"not_started", "×", true},
+	};
+
+	scale_set(levels, sizeof levels / sizeof levels[0]);
+}
+#endif
+
 #endif

@@ -1,6 +1,7 @@
 /* The validators at the door. */
 #include <string.h>
 
+#include "scale.h"
 #include "test_util.h"
 
 #include "valid.h"
@@ -88,9 +89,9 @@ test_status(void **state)
 	assert_non_null(valid_status("〇", &v));
 	assert_non_null(valid_status("late", &v));
 	assert_non_null(valid_status("", &v));
-	assert_string_equal(status_mark_of_key("exceeded"), "◎");
-	assert_string_equal(status_key_of_mark("×"), "not_started");
-	assert_null(status_key_of_mark("x"));
+	assert_string_equal(scale_find("exceeded")->mark, "◎");
+	assert_string_equal(scale_find("×")->key, "not_started");
+	assert_null(scale_find("x"));
 }
 
 static void
@@ -158,5 +159,6 @@ main(void)
 	    cmocka_unit_test(test_search_and_measure), cmocka_unit_test(test_login_and_password),
 	};
 
+	test_load_scale();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,35 @@
+/* The endpoints of the route table (routes.c); each is defined beside its
+ * handler in api/<resource>.c. */
+#ifndef SHINCHOKU_ENDPOINTS_H
+#define SHINCHOKU_ENDPOINTS_H
+
+#include "api.h"
+
+/* health.c */
+extern const struct api_endpoint ep_health, ep_statuses;
+/* plans.c: plans, milestones, indicators, departments */
+extern const struct api_endpoint ep_plans_list, ep_plans_get, ep_milestones_list,
+    ep_departments_list, ep_indicators_list;
+/* activities.c */
+extern const struct api_endpoint ep_activities_list, ep_activities_get;
+/* reports.c: summary, appendix, CSV/XLSX, differences, import */
+extern const struct api_endpoint ep_reports_summary, ep_reports_appendix, ep_reports_csv,
+    ep_reports_xlsx, ep_reports_differences, ep_reports_import;
+/* rounds.c */
+extern const struct api_endpoint ep_rounds_list, ep_rounds_open, ep_rounds_get, ep_rounds_close,
+    ep_rounds_mine;
+/* fiscal.c */
+extern const struct api_endpoint ep_fiscal_list, ep_fiscal_open, ep_fiscal_lock;
+/* session.c handlers live in signin.c */
+extern const struct api_endpoint ep_session_create, ep_session_get, ep_session_delete;
+/* edit.c */
+extern const struct api_endpoint ep_year_patch;
+/* status.c */
+extern const struct api_endpoint ep_status_request_create, ep_status_request_list,
+    ep_status_request_decide, ep_status_request_withdraw;
+/* audit.c */
+extern const struct api_endpoint ep_audit_list;
+/* users.c */
+extern const struct api_endpoint ep_users_list, ep_users_create, ep_users_patch, ep_users_password;
+
+#endif

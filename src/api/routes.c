@@ -1,0 +1,56 @@
+/* The route table: every URL the API answers, in one place. What each
+ * endpoint accepts is declared beside its handler. */
+#include "endpoints.h"
+
+#define ROUTE(m, pattern, ep)                                                                      \
+	{                                                                                          \
+		HTTP_##m, pattern, &ep                                                             \
+	}
+
+const struct http_route api_routes[] = {
+    ROUTE(GET, "/api/health", ep_health),
+    ROUTE(GET, "/api/statuses", ep_statuses),
+    ROUTE(GET, "/api/plans", ep_plans_list),
+    ROUTE(GET, "/api/plans/{id}", ep_plans_get),
+    ROUTE(GET, "/api/plans/{id}/milestones", ep_milestones_list),
+    ROUTE(GET, "/api/departments", ep_departments_list),
+    ROUTE(GET, "/api/activities", ep_activities_list),
+    ROUTE(GET, "/api/activities/{id}", ep_activities_get),
+    ROUTE(GET, "/api/indicators", ep_indicators_list),
+    ROUTE(GET, "/api/reports/{fy}/summary", ep_reports_summary),
+    ROUTE(GET, "/api/reports/{fy}/appendix", ep_reports_appendix),
+    ROUTE(GET, "/api/reports/{fy}/progress.csv", ep_reports_csv),
+    ROUTE(GET, "/api/reports/{fy}/progress.xlsx", ep_reports_xlsx),
+    ROUTE(POST, "/api/reports/{fy}/import", ep_reports_import),
+    ROUTE(GET, "/api/reports/{fy}/differences", ep_reports_differences),
+    ROUTE(GET, "/api/rounds", ep_rounds_list),
+    ROUTE(POST, "/api/rounds", ep_rounds_open),
+    ROUTE(GET, "/api/rounds/{id}", ep_rounds_get),
+    ROUTE(POST, "/api/rounds/{id}/closure", ep_rounds_close),
+    ROUTE(GET, "/api/rounds/{id}/my-updates", ep_rounds_mine),
+    ROUTE(GET, "/api/fiscal-years", ep_fiscal_list),
+    ROUTE(POST, "/api/fiscal-years", ep_fiscal_open),
+    ROUTE(PATCH, "/api/fiscal-years/{fy}", ep_fiscal_lock),
+    ROUTE(POST, "/api/session", ep_session_create),
+    ROUTE(GET, "/api/session", ep_session_get),
+    ROUTE(DELETE, "/api/session", ep_session_delete),
+    ROUTE(PATCH, "/api/activities/{id}/years/{fy}", ep_year_patch),
+    ROUTE(POST, "/api/activities/{id}/years/{fy}/status-requests", ep_status_request_create),
+    ROUTE(GET, "/api/status-requests", ep_status_request_list),
+    ROUTE(POST, "/api/status-requests/{id}/decision", ep_status_request_decide),
+    ROUTE(POST, "/api/status-requests/{id}/withdrawal", ep_status_request_withdraw),
+    ROUTE(GET, "/api/audit", ep_audit_list),
+    ROUTE(GET, "/api/users", ep_users_list),
+    ROUTE(POST, "/api/users", ep_users_create),
+    ROUTE(PATCH, "/api/users/{id}", ep_users_patch),
+    ROUTE(POST, "/api/users/{id}/password", ep_users_password),
+};
+const size_t api_nroutes = sizeof api_routes / sizeof api_routes[0];
+
+/* Here, not in door.c, so that a unit test of one endpoint through
+ * api_dispatch links that endpoint alone. */
+void
+api_serve(struct http_request *req, struct db *db, struct http_response *res)
+{
+	api_dispatch(api_routes, api_nroutes, req, db, res);
+}

@@ -1,0 +1,447 @@
+/* The process's PostgreSQL connection. Connection loss is expected (the
+ * server restarts, a failover happens): a broken handle is reset at the next
+ * db_ensure, and every statement is prepared again because PQreset drops
+ * them. While the server is away callers get DB_AWAY and answer 503. */
+#include "db_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "scale.h"
+
+struct db {
+	char *conninfo;
+	PGconn *conn;
+	bool prepared;    /* statements exist on this connection */
+	bool away_logged; /* log "database away" once per outage */
+	struct db_fault fault;
+};
+
+struct db *
+db_new(const char *conninfo)
+{
+	struct db *db = calloc(1, sizeof *db);
+
+	if (db == NULL)
+		return NULL;
+	if ((db->conninfo = strdup(conninfo)) == NULL) {
+		free(db);
+		return NULL;
+	}
+	return db;
+}
+
+void
+db_free(struct db *db)
+{
+	if (db == NULL)
+		return;
+	if (db->conn != NULL)
+		PQfinish(db->conn);
+	free(db->conninfo);
+	free(db);
+}
+
+PGconn *
+dbi_conn(struct db *db)
+{
+	return db->conn;
+}
+
+const struct db_fault *
+db_last_fault(const struct db *db)
+{
+	return &db->fault;
+}
+
+static bool
+result_ok(const PGresult *r)
+{
+	ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+
+	return st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK;
+}
+
+static int
+prepare_set(struct db *db, const struct db_stmt *stmts)
+{
+	PGresult *r;
+
+	for (; stmts->name != NULL; stmts++) {
+		r = PQprepare(db->conn, stmts->name, stmts->sql, stmts->nparams, NULL);
+		if (!result_ok(r)) {
+			/* A statement that does not prepare is a bug, not an outage. */
+			log_error("prepare %s: %s", stmts->name, PQerrorMessage(db->conn));
+			PQclear(r);
+			return -1;
+		}
+		PQclear(r);
+	}
+	return 0;
+}
+
+/* The scale is read at every connect, so a changed table reaches the
+ * workers at their next reconnect or reload. */
+static int
+load_scale(struct db *db)
+{
+	struct scale_level levels[SCALE_MAX];
+	PGresult *r = PQexec(db->conn, "SELECT key, mark, reason_required FROM progress_status"
+	                               " ORDER BY position");
+	int i, n;
+
+	if (!result_ok(r) || (n = PQntuples(r)) == 0 || n > SCALE_MAX) {
+		log_error("progress_status: %s", r ? PQresultErrorMessage(r) : "no result");
+		PQclear(r);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(levels[i].key, sizeof levels[i].key, "%s", PQgetvalue(r, i, 0));
+		snprintf(levels[i].mark, sizeof levels[i].mark, "%s", PQgetvalue(r, i, 1));
+		levels[i].reason_required = strcmp(PQgetvalue(r, i, 2), "t") == 0;
+	}
+	scale_set(levels, (size_t)n);
+	PQclear(r);
+	return 0;
+}
+
+static int
+prepare_all(struct db *db)
+{
+	const struct db_stmt *const *set;
+
+	/* A set that failed halfway left some statements behind: start clean. */
+	PQclear(PQexec(db->conn, "DEALLOCATE ALL"));
+	for (set = db_statements; *set != NULL; set++)
+		if (prepare_set(db, *set) != 0)
+			return -1;
+	return load_scale(db);
+}
+
+int
+db_connect_only(struct db *db)
+{
+	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
+		return 0;
+	if (db->conn == NULL)
+		db->conn = PQconnectdb(db->conninfo);
+	else
+		PQreset(db->conn);
+	db->prepared = false;
+	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
+		if (!db->away_logged)
+			log_error("database unavailable: %s",
+			          db->conn ? PQerrorMessage(db->conn) : "out of memory");
+		db->away_logged = true;
+		return -1;
+	}
+	if (db->away_logged)
+		log_info("database connection restored");
+	db->away_logged = false;
+	return 0;
+}
+
+int
+db_ensure(struct db *db)
+{
+	if (db_connect_only(db) != 0)
+		return -1;
+	if (!db->prepared) {
+		if (prepare_all(db) != 0)
+			return -1;
+		db->prepared = true;
+	}
+	return 0;
+}
+
+/* A NULL result or a bad connection after the call means the server went
+ * away mid-statement: report it as NULL so callers answer 503. */
+static PGresult *
+checked(struct db *db, PGresult *r)
+{
+	if (r == NULL || PQstatus(db->conn) != CONNECTION_OK) {
+		if (r != NULL) {
+			log_error("database connection lost: %s", PQerrorMessage(db->conn));
+			PQclear(r);
+		}
+		db->prepared = false;
+		return NULL;
+	}
+	return r;
+}
+
+PGresult *
+dbi_exec(struct db *db, const char *stmt, int n, const char *const *params)
+{
+	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK)
+		return NULL;
+	return checked(db, PQexecPrepared(db->conn, stmt, n, params, NULL, NULL, 0));
+}
+
+PGresult *
+dbi_sql(struct db *db, const char *sql, int n, const char *const *params)
+{
+	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK)
+		return NULL;
+	return checked(db, PQexecParams(db->conn, sql, n, NULL, params, NULL, NULL, 0));
+}
+
+static void
+copy_field(char *dst, size_t size, const PGresult *r, int code)
+{
+	const char *v = PQresultErrorField(r, code);
+
+	snprintf(dst, size, "%s", v ? v : "");
+}
+
+enum db_rc
+dbi_rc(struct db *db, const PGresult *r)
+{
+	const char *state;
+
+	memset(&db->fault, 0, sizeof db->fault);
+	if (r == NULL)
+		return DB_AWAY;
+	if (result_ok(r))
+		return DB_OK;
+	copy_field(db->fault.sqlstate, sizeof db->fault.sqlstate, r, PG_DIAG_SQLSTATE);
+	copy_field(db->fault.constraint, sizeof db->fault.constraint, r, PG_DIAG_CONSTRAINT_NAME);
+	copy_field(db->fault.message, sizeof db->fault.message, r, PG_DIAG_MESSAGE_PRIMARY);
+	state = db->fault.sqlstate;
+	/* Class 23 (integrity), 42501 (privilege: policies, our guards), our
+	 * SHLCK (a locked year), 57014/55P03 (statement and lock timeouts),
+	 * 40001/40P01 (serialization, deadlock): the rules or the load said
+	 * no. Anything else is a bug in a statement. */
+	if (strncmp(state, "23", 2) == 0 || strcmp(state, "42501") == 0 ||
+	    strcmp(state, "SHLCK") == 0 || strcmp(state, "57014") == 0 ||
+	    strcmp(state, "55P03") == 0 || strcmp(state, "40001") == 0 ||
+	    strcmp(state, "40P01") == 0 || strcmp(state, "25P03") == 0)
+		return DB_REFUSED;
+	log_error("query failed: %s", PQresultErrorMessage(r));
+	return DB_BUG;
+}
+
+enum db_rc
+dbi_strdup(const char *s, char **out)
+{
+	if ((*out = strdup(s)) == NULL) {
+		log_error("out of memory");
+		return DB_BUG;
+	}
+	return DB_OK;
+}
+
+static enum db_rc
+json_cell(const PGresult *r, char **json)
+{
+	if (PQntuples(r) == 0 || PQgetisnull(r, 0, 0))
+		return DB_MISSING;
+	return dbi_strdup(PQgetvalue(r, 0, 0), json);
+}
+
+enum db_rc
+dbi_json(struct db *db, const char *stmt, int n, const char *const *params, char **json)
+{
+	PGresult *r = NULL;
+	enum db_rc rc;
+
+	*json = NULL;
+	/* A connection that broke since the last request (the server
+	 * restarted) gets one retry on a fresh one: safe for a read outside a
+	 * transaction. */
+	if (db_ensure(db) == 0 && (r = dbi_exec(db, stmt, n, params)) == NULL &&
+	    !db_in_transaction(db) && db_ensure(db) == 0)
+		r = dbi_exec(db, stmt, n, params);
+	if ((rc = dbi_rc(db, r)) == DB_OK)
+		rc = json_cell(r, json);
+	PQclear(r);
+	return rc;
+}
+
+enum db_rc
+dbi_rows(struct db *db, const char *stmt, int n, const char *const *params, PGresult **out)
+{
+	PGresult *r = dbi_exec(db, stmt, n, params);
+	enum db_rc rc = dbi_rc(db, r);
+
+	*out = NULL;
+	if (rc == DB_OK)
+		*out = r;
+	else
+		PQclear(r);
+	return rc;
+}
+
+enum db_rc
+dbi_json_version(struct db *db, const char *stmt, int n, const char *const *params, char **json,
+                 int64_t *version)
+{
+	PGresult *r;
+	enum db_rc rc;
+
+	*json = NULL;
+	if ((rc = dbi_rows(db, stmt, n, params, &r)) != DB_OK)
+		return rc;
+	if (PQntuples(r) != 1 || PQgetisnull(r, 0, 0))
+		rc = DB_MISSING;
+	else if ((rc = dbi_strdup(PQgetvalue(r, 0, 0), json)) == DB_OK)
+		*version = atoll(PQgetvalue(r, 0, 1));
+	PQclear(r);
+	return rc;
+}
+
+enum db_rc
+dbi_may(struct db *db, const char *stmt, int n, const char *const *params)
+{
+	PGresult *r;
+	enum db_rc rc;
+
+	if ((rc = dbi_rows(db, stmt, n, params, &r)) != DB_OK)
+		return rc;
+	if (PQntuples(r) == 0)
+		rc = DB_MISSING;
+	else if (strcmp(PQgetvalue(r, 0, 0), "t") != 0)
+		rc = DB_DENIED;
+	PQclear(r);
+	return rc;
+}
+
+enum db_rc
+dbi_count(struct db *db, const char *stmt, int n, const char *const *params, int *rows)
+{
+	PGresult *r;
+	enum db_rc rc;
+
+	*rows = 0;
+	if ((rc = dbi_rows(db, stmt, n, params, &r)) != DB_OK)
+		return rc;
+	*rows = PQntuples(r) > 0 ? PQntuples(r) : atoi(PQcmdTuples(r));
+	PQclear(r);
+	return DB_OK;
+}
+
+enum db_rc
+dbi_settle(enum db_rc rc, char **json)
+{
+	if (rc != DB_OK && rc != DB_STALE) {
+		free(*json);
+		*json = NULL;
+	}
+	return rc;
+}
+
+enum db_rc
+dbi_do(struct db *db, const char *stmt, int n, const char *const *params)
+{
+	PGresult *r = dbi_exec(db, stmt, n, params);
+	enum db_rc rc = dbi_rc(db, r);
+
+	PQclear(r);
+	return rc;
+}
+
+bool
+db_in_transaction(const struct db *db)
+{
+	PGTransactionStatusType st;
+
+	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK)
+		return false;
+	st = PQtransactionStatus(db->conn);
+	return st == PQTRANS_INTRANS || st == PQTRANS_INERROR || st == PQTRANS_ACTIVE;
+}
+
+void
+db_abandon(struct db *db)
+{
+	/* Harmless when the connection is gone: the server rolls back. */
+	if (db_in_transaction(db))
+		PQclear(dbi_sql(db, "ROLLBACK", 0, NULL));
+}
+
+const char *
+dbi_int(char buf[24], int64_t v)
+{
+	snprintf(buf, 24, "%lld", (long long)v);
+	return buf;
+}
+
+const char *
+dbi_opt(char buf[24], int64_t v)
+{
+	return v == 0 ? NULL : dbi_int(buf, v);
+}
+
+enum db_rc
+dbi_run(struct db *db, const char *sql, int n, const char *const *params)
+{
+	PGresult *r = dbi_sql(db, sql, n, params);
+	enum db_rc rc = dbi_rc(db, r);
+
+	PQclear(r);
+	return rc;
+}
+
+static enum db_rc
+tx_begin(struct db *db, int user, const char *channel)
+{
+	char id[24] = "";
+	const char *p[2] = {id, channel};
+	enum db_rc rc;
+
+	if (user > 0)
+		dbi_int(id, user);
+	if ((rc = dbi_run(db, "BEGIN", 0, NULL)) != DB_OK)
+		return rc;
+	return dbi_run(db,
+	               "SELECT set_config('app.user_id', $1, true),"
+	               " set_config('app.channel', $2, true)",
+	               2, p);
+}
+
+/* BEGIN, fn, COMMIT on a connection that is up; see dbi_tx. */
+static enum db_rc
+tx_run(struct db *db, int user, const char *channel, bool dry_run,
+       enum db_rc (*fn)(struct db *db, void *arg), void *arg)
+{
+	struct db_fault saved;
+	PGresult *r;
+	enum db_rc rc;
+
+	if ((rc = tx_begin(db, user, channel)) == DB_OK)
+		rc = fn(db, arg);
+	if (rc != DB_OK || dry_run) {
+		/* Keep the fault that ended it, not ROLLBACK's. */
+		saved = db->fault;
+		db_abandon(db);
+		db->fault = saved;
+		return rc;
+	}
+	r = dbi_sql(db, "COMMIT", 0, NULL);
+	rc = dbi_rc(db, r);
+	/* COMMIT of a failed transaction "succeeds" as ROLLBACK. */
+	if (rc == DB_OK && strcmp(PQcmdStatus(r), "ROLLBACK") == 0)
+		rc = DB_BUG;
+	PQclear(r);
+	db_abandon(db);
+	return rc;
+}
+
+enum db_rc
+dbi_tx(struct db *db, int user, const char *channel, bool dry_run,
+       enum db_rc (*fn)(struct db *db, void *arg), void *arg)
+{
+	if (db_ensure(db) != 0)
+		return DB_AWAY;
+	return tx_run(db, user, channel, dry_run, fn, arg);
+}
+
+enum db_rc
+dbi_tx_unprepared(struct db *db, enum db_rc (*fn)(struct db *db, void *arg), void *arg)
+{
+	if (db_connect_only(db) != 0)
+		return DB_AWAY;
+	return tx_run(db, 0, "cli", false, fn, arg);
+}

@@ -1,0 +1,55 @@
+/* The database layer's public face: a connection handle and the outcome of
+ * every call. No libpq here: the api/ layer sees typed functions (one
+ * header per resource, db/<resource>.h) and these codes, never a PGresult. */
+#ifndef SHINCHOKU_DB_H
+#define SHINCHOKU_DB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct db;
+
+/* What a db_* call did. Only DB_OK changed or read anything; every other
+ * outcome left the database as it was (the transaction was rolled back). */
+enum db_rc {
+	DB_OK = 0,
+	DB_MISSING, /* no such record */
+	DB_DENIED,  /* the record exists, this user may not do that to it */
+	DB_STALE,   /* the version the client read is not current */
+	DB_REFUSED, /* a rule of the database refused it: see db_last_fault */
+	DB_AWAY,    /* no connection (or it broke): try again later */
+	DB_BUG,     /* anything else; the server's message was logged */
+};
+
+/* Why the last call ended in DB_REFUSED (or DB_BUG): the SQLSTATE, the
+ * constraint it names (or ""), and the server's primary message, which is
+ * for the log and for the few messages our own triggers write in Japanese. */
+struct db_fault {
+	char sqlstate[6];
+	char constraint[64];
+	char message[512];
+};
+
+/* Creates the handle; connects lazily. conninfo is copied. */
+struct db *db_new(const char *conninfo);
+void db_free(struct db *db);
+
+/* Connects (or reconnects after an outage), prepares every statement of
+ * the server (db/statements.c) and loads the status scale. Returns 0 when
+ * the connection is usable, -1 when the database is away (logged once per
+ * outage). */
+int db_ensure(struct db *db);
+
+/* Connects without preparing anything: migrate, which must run before the
+ * tables the statements name exist. 0, or -1 (logged). */
+int db_connect_only(struct db *db);
+
+const struct db_fault *db_last_fault(const struct db *db);
+
+/* true while a transaction is open. The worker asks after every request:
+ * a handler that left one open is a bug, so it is rolled back there. */
+bool db_in_transaction(const struct db *db);
+/* Rolls back whatever is open; harmless when nothing is. */
+void db_abandon(struct db *db);
+
+#endif

@@ -1,0 +1,111 @@
+/* SQL of plans, their goals and measures, their drafting timeline and
+ * outcome indicators (成果指標). PostgreSQL assembles the JSON, so each
+ * request is one round trip. */
+#include "plan.h"
+
+#include "db_int.h"
+#include "fragments.h"
+
+/* SQL reads better laid out by hand. */
+/* clang-format off */
+
+/* A measure as listed under its goal; shared by the list and the detail. */
+#define MEASURE_FIELDS                                                                             \
+	"'id', m.id, 'code', m.code, 'policy', m.policy, 'number', m.number, 'name', m.name, "     \
+	"'relisted_from', (SELECT r.code FROM measure r WHERE r.id = m.relisted_from_id), "        \
+	"'activity_count', (SELECT count(*) FROM activity a WHERE a.measure_id = m.id)"
+
+/* The appendix rows of measure m, re-listings (再掲) included, in order. */
+#define MEASURE_ENTRIES                                                                            \
+	"'entries', (SELECT coalesce(json_agg(json_build_object("                                  \
+	"  'position', pl.position, 'activity_id', a.id, 'name', coalesce(pl.label, a.name), "     \
+	"  'relisted', pl.relisted, "                                                              \
+	"  'reported_under', CASE WHEN pl.relisted THEN "                                          \
+	"    json_build_object('measure_id', hm.id, 'code', hm.code) END, "                        \
+	"  'departments', CASE WHEN pl.show_departments THEN " DEPARTMENTS_JSON("a.id")            \
+	"    ELSE '[]'::json END) ORDER BY pl.position), '[]') "                                    \
+	" FROM placement pl JOIN activity a ON a.id = pl.activity_id "                             \
+	" JOIN measure hm ON hm.id = a.measure_id WHERE pl.measure_id = m.id)"
+
+#define PLAN_JSON(extra)                                                                           \
+	"json_build_object('id', p.id, 'title', p.title, 'state', p.state, "                       \
+	"'adopted', to_char(p.adopted_month, 'YYYY-MM'), "                                         \
+	"'report_fiscal_year', p.report_fiscal_year, "                                             \
+	"'goals', (SELECT coalesce(json_agg(json_build_object("                                    \
+	"  'id', g.id, 'number', g.number, 'title', g.title, "                                     \
+	"  'measures', (SELECT coalesce(json_agg(json_build_object(" MEASURE_FIELDS extra          \
+	"    ) ORDER BY m.policy, m.number), '[]') FROM measure m WHERE m.goal_id = g.id)"         \
+	"  ) ORDER BY g.number), '[]') FROM goal g WHERE g.plan_id = p.id))"
+
+const struct db_stmt db_plan_stmts[] = {
+    {"plan_list",
+     "SELECT json_build_object('items', coalesce(json_agg(" PLAN_JSON("") " ORDER BY p.id), "
+     "'[]'))::text FROM plan p",
+     0},
+    {"plan_get", "SELECT " PLAN_JSON(", " MEASURE_ENTRIES) "::text FROM plan p WHERE p.id = $1", 1},
+    {"milestone_list",
+     "SELECT json_build_object("
+     " 'plan', json_build_object('id', p.id, 'title', p.title, 'state', p.state),"
+     " 'items', (SELECT coalesce(json_agg(json_build_object("
+     "   'id', ms.id, 'position', ms.position, 'title', ms.title,"
+     "   'planned_month', to_char(ms.planned_month, 'YYYY-MM'),"
+     "   'planned_text', ms.planned_text, 'open_ended', ms.open_ended,"
+     "   'actual_date', ms.actual_date, 'state', ms.state,"
+     "   'owner_department', (SELECT json_build_object('id', d.id, 'name', d.name)"
+     "                        FROM department d WHERE d.id = ms.owner_department_id),"
+     "   'notes', ms.notes, 'version', ms.version) ORDER BY ms.position), '[]')"
+     "  FROM milestone ms WHERE ms.plan_id = p.id))::text "
+     "FROM plan p WHERE p.id = $1",
+     1},
+    {"indicator_list",
+     "SELECT json_build_object('items', coalesce(json_agg(json_build_object("
+     " 'id', i.id, 'plan_id', i.plan_id,"
+     " 'goal', json_build_object('id', g.id, 'number', g.number),"
+     " 'position', i.position, 'name', i.name, 'unit', i.unit,"
+     " 'notes', (SELECT coalesce(json_agg(json_build_object('mark', f.mark, 'text', f.body)"
+     "   ORDER BY f.mark), '[]') FROM indicator_footnote x"
+     "   JOIN footnote f ON f.plan_id = x.plan_id AND f.mark = x.mark"
+     "   WHERE x.indicator_id = i.id),"
+     " 'values', (SELECT coalesce(json_agg(json_build_object('fiscal_year', v.fiscal_year,"
+     "   'kind', v.kind, 'value', v.value, 'text', v.value_text)"
+     "   ORDER BY v.kind, v.fiscal_year), '[]') FROM indicator_value v"
+     "   WHERE v.indicator_id = i.id))"
+     " ORDER BY i.plan_id, g.number, i.position), '[]'))::text "
+     "FROM indicator i JOIN goal g ON g.id = i.goal_id WHERE ($1::int IS NULL OR i.plan_id = $1)",
+     1},
+    {NULL, NULL, 0},
+};
+/* clang-format on */
+
+enum db_rc
+db_plan_list(struct db *db, char **json)
+{
+	return dbi_json(db, "plan_list", 0, NULL, json);
+}
+
+enum db_rc
+db_plan_get(struct db *db, int64_t id, char **json)
+{
+	char s[24];
+	const char *p[1] = {dbi_int(s, id)};
+
+	return dbi_json(db, "plan_get", 1, p, json);
+}
+
+enum db_rc
+db_milestone_list(struct db *db, int64_t plan, char **json)
+{
+	char s[24];
+	const char *p[1] = {dbi_int(s, plan)};
+
+	return dbi_json(db, "milestone_list", 1, p, json);
+}
+
+enum db_rc
+db_indicator_list(struct db *db, int64_t plan, char **json)
+{
+	char s[24];
+	const char *p[1] = {dbi_opt(s, plan)};
+
+	return dbi_json(db, "indicator_list", 1, p, json);
+}

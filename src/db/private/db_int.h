@@ -1,0 +1,97 @@
+/* Inside the db layer only: libpq, the statement registry and the helpers
+ * the resource files share. Nothing outside src/db includes this (its
+ * include directory is private to the shinchoku_db target). */
+#ifndef SHINCHOKU_DB_INT_H
+#define SHINCHOKU_DB_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libpq-fe.h>
+
+#include "db.h"
+
+/* A named statement: its SQL lives in the db/<resource>.c it belongs to. */
+struct db_stmt {
+	const char *name;
+	const char *sql;
+	int nparams;
+};
+
+/* Every statement the server prepares, by resource (NULL-terminated). */
+extern const struct db_stmt *const db_statements[];
+
+/* Formats v for libpq into buf; returns buf. */
+const char *dbi_int(char buf[24], int64_t v);
+/* NULL when v is 0 (an absent optional id), else dbi_int. */
+const char *dbi_opt(char buf[24], int64_t v);
+
+/* Runs a prepared statement (or, when sql is true, SQL text). Returns the
+ * result, NULL when the connection is gone. An error result is returned
+ * as is; dbi_rc classifies it. */
+PGresult *dbi_exec(struct db *db, const char *stmt, int n, const char *const *params);
+PGresult *dbi_sql(struct db *db, const char *sql, int n, const char *const *params);
+
+/* The outcome of result r (NULL: DB_AWAY), recording the fault of an
+ * error. PQclears nothing. */
+enum db_rc dbi_rc(struct db *db, const PGresult *r);
+
+/* Runs stmt, whose single cell is a JSON document, and copies it into
+ * *json (the caller frees). DB_MISSING when there is no row or the cell
+ * is NULL. Outside a transaction a broken connection is retried once on
+ * a fresh one: that is safe for reads, which is all it runs there. */
+enum db_rc dbi_json(struct db *db, const char *stmt, int n, const char *const *params, char **json);
+
+/* Runs stmt for its rows (a write's RETURNING); *out is the result the
+ * caller PQclears, set only on DB_OK. */
+enum db_rc dbi_rows(struct db *db, const char *stmt, int n, const char *const *params,
+                    PGresult **out);
+
+/* Runs stmt whose row is (JSON document, version): DB_OK with *json (the
+ * caller frees) and *version, DB_MISSING without a row, or the failure. */
+enum db_rc dbi_json_version(struct db *db, const char *stmt, int n, const char *const *params,
+                            char **json, int64_t *version);
+
+/* Runs a "why" statement whose first cell says whether the acting user
+ * may: DB_OK (a row, true), DB_DENIED (a row, false), DB_MISSING (no
+ * row), or the failure of the statement. */
+enum db_rc dbi_may(struct db *db, const char *stmt, int n, const char *const *params);
+
+/* After dbi_tx: what a write built in *json survives only on DB_OK, and on
+ * DB_STALE (the record as it is now); otherwise it is freed and NULL.
+ * Returns rc. */
+enum db_rc dbi_settle(enum db_rc rc, char **json);
+
+/* Runs stmt for how many rows it touched or returned (a conditional
+ * UPDATE … RETURNING): DB_OK with *rows, or the failure. */
+enum db_rc dbi_count(struct db *db, const char *stmt, int n, const char *const *params, int *rows);
+
+/* SQL text run for its effect only (BEGIN, SET LOCAL, a lock). */
+enum db_rc dbi_run(struct db *db, const char *sql, int n, const char *const *params);
+
+/* A statement run for its effect only. */
+enum db_rc dbi_do(struct db *db, const char *stmt, int n, const char *const *params);
+
+/* The one way to write. Opens a transaction acting as user (0: nobody,
+ * the command line) through channel ("api", "import", "cli") — the audit
+ * trigger and the row-level policies read both — and runs fn(db, arg).
+ * fn returns DB_OK to commit; any other outcome rolls back and is
+ * returned, as is a failed BEGIN or COMMIT (DB_AWAY, or DB_REFUSED for a
+ * deferred constraint). With dry_run, a fn that succeeded is rolled back
+ * too and DB_OK returned: the rules of the database were met. */
+enum db_rc dbi_tx(struct db *db, int user, const char *channel, bool dry_run,
+                  enum db_rc (*fn)(struct db *db, void *arg), void *arg);
+
+/* dbi_tx as nobody through channel "cli", on a connection where nothing
+ * is prepared: migrate, whose scripts create the tables the statements
+ * name. Returns as dbi_tx does. */
+enum db_rc dbi_tx_unprepared(struct db *db, enum db_rc (*fn)(struct db *db, void *arg), void *arg);
+
+/* strdup that reports DB_BUG (out of memory) through the usual path. */
+enum db_rc dbi_strdup(const char *s, char **out);
+
+/* The connection, for migrate's multi-statement scripts. */
+PGconn *dbi_conn(struct db *db);
+
+#endif

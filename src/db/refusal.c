@@ -1,0 +1,84 @@
+/* From what the database said to what a client is told: the one table.
+ * A row matches on SQLSTATE (a two-character class matches the class)
+ * and, when it names one, the constraint; the first match wins, so
+ * specific rows come first. The constraint names are the schema's (sql/),
+ * which is why the table lives in the db layer; api/errors.c renders a
+ * row as an HTTP answer and the year import as a problem of a line.
+ * Messages are Japanese and never carry a constraint name, SQL or the
+ * server's English. */
+#include "refusal.h"
+
+#include <string.h>
+
+/* clang-format off */
+static const struct db_refusal db_refusals[] = {
+	/* Our own SQLSTATE: a locked fiscal year (sql/004). Its message is the
+	 * trigger's, written in Japanese for this purpose. */
+	{"SHLCK", NULL, 409, "locked", "fiscal_year", NULL},
+	{"23505", "status_request_one_pending", 409, "pending_request", NULL,
+	 "この取組のこの年度には、すでに承認待ちの申請があります。"},
+	{"23505", "app_user_login_key", 409, "conflict", "login",
+	 "このログイン ID はすでに使われています。"},
+	{"23505", "reporting_round_fiscal_year_key", 409, "conflict", "fiscal_year",
+	 "この年度の照会はすでにあります。"},
+	{"23505", "fiscal_year_pkey", 409, "conflict", "fiscal_year",
+	 "この年度はすでにあります。"},
+	{"23505", NULL, 409, "conflict", NULL, "同じ内容がすでに登録されています。"},
+	{"23514", "status_request_changes", 400, "bad_field", "status",
+	 "進捗状況が現在と同じです。"},
+	/* The trigger's message names the mark (sql/006). */
+	{"23514", "status_request_reason", 400, "bad_field", "reason", NULL},
+	{"23514", "status_request_not_own", 403, "forbidden", NULL,
+	 "自分の申請は自分で承認できません。"},
+	{"23514", "app_user_last_admin", 400, "constraint", "role",
+	 "有効な管理者が一人もいなくなるため、変更できません。"},
+	{"23514", "app_user_check", 400, "bad_field", "department_id",
+	 "職員と管理職には所属課が必要です。"},
+	{"23514", "app_user_login_check", 400, "bad_field", "login",
+	 "ログイン ID の形式が正しくありません。"},
+	{"23514", "app_user_display_name_check", 400, "bad_field", "display_name",
+	 "氏名を入力してください。"},
+	{"23503", "app_user_department_id_fkey", 400, "bad_field", "department_id",
+	 "指定された所属課がありません。"},
+	{"23503", NULL, 400, "constraint", NULL, "指定されたデータがありません。"},
+	{"23", NULL, 400, "constraint", NULL, "入力内容が登録ルールに合いません。"},
+	{"42501", NULL, 403, "forbidden", NULL, "この操作を行う権限がありません。"},
+	{"57014", NULL, 503, "timeout", NULL,
+	 "処理に時間がかかりすぎたため中止しました。しばらくしてから、もう一度お試しください。"},
+	{"55P03", NULL, 503, "timeout", NULL,
+	 "ほかの処理が終わるのを待ちきれませんでした。しばらくしてから、もう一度お試しください。"},
+	{"40001", NULL, 503, "busy", NULL, "混み合っています。もう一度お試しください。"},
+	{"40P01", NULL, 503, "busy", NULL, "混み合っています。もう一度お試しください。"},
+};
+/* clang-format on */
+
+/* Anything the table does not know: a bug in a statement. */
+static const struct db_refusal db_refusal_unknown = {
+    "", NULL, 500, "internal", NULL, "サーバーで予期しないエラーが発生しました。"};
+
+static bool
+row_matches(const struct db_refusal *row, const struct db_fault *f)
+{
+	size_t n = strlen(row->sqlstate);
+
+	if (strncmp(row->sqlstate, f->sqlstate, n) != 0 || (n == 5 && f->sqlstate[5] != '\0'))
+		return false;
+	return row->constraint == NULL || strcmp(row->constraint, f->constraint) == 0;
+}
+
+const struct db_refusal *
+db_refusal_of(const struct db_fault *f)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof db_refusals / sizeof db_refusals[0]; i++)
+		if (row_matches(&db_refusals[i], f))
+			return &db_refusals[i];
+	return &db_refusal_unknown;
+}
+
+const char *
+db_refusal_message(const struct db_refusal *r, const struct db_fault *f)
+{
+	return r->message != NULL ? r->message : f->message;
+}

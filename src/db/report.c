@@ -1,0 +1,163 @@
+/* SQL of the council report: the summary (table 1), the appendix table
+ * (別紙) and the differences. The table itself is report_table() (the closed
+ * round's snapshot, else report_appendix(); sql/003 and 005), shared by the
+ * files and the printable page; era names come from fiscal_era() only. */
+#include "report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "db_int.h"
+#include "log.h"
+
+/* SQL reads better laid out by hand. */
+/* clang-format off */
+const struct db_stmt db_report_stmts[] = {
+    /* Table 1 of the report: activities with a record for the year, by
+     * status. $1 fiscal year, $2 plan (NULL = all). A year whose round
+     * closed counts from its snapshot (確定版). */
+    {"report_summary",
+     "WITH snap AS (SELECT round_id, taken_at, appendix FROM report_snapshot"
+     "              WHERE fiscal_year = $1 AND ($2::int IS NULL OR plan_id = $2)),"
+     " y AS (SELECT r.status FROM snap, jsonb_populate_recordset(NULL::report_row, snap.appendix) r"
+     "       WHERE NOT r.relisted"
+     "       UNION ALL"
+     "       SELECT y.status FROM activity_year y JOIN activity a ON a.id = y.activity_id"
+     "       WHERE y.fiscal_year = $1 AND ($2::int IS NULL OR a.plan_id = $2)"
+     "         AND NOT EXISTS (SELECT 1 FROM snap)) "
+     "SELECT json_build_object('fiscal_year', $1::int, 'era', fiscal_era($1),"
+     " 'counts', (SELECT json_agg(json_build_object('status', s.key, 'mark', s.mark,"
+     "   'label', s.label, 'count', (SELECT count(*) FROM y WHERE y.status = s.key))"
+     "   ORDER BY s.position) FROM progress_status s),"
+     " 'unset', (SELECT count(*) FROM y WHERE y.status IS NULL),"
+     " 'total', (SELECT count(*) FROM y),"
+     " 'snapshot', (SELECT json_build_object('round_id', round_id, 'taken_at', taken_at)"
+     "   FROM snap))::text",
+     2},
+    /* The appendix for the page; NULL (no row) when there is nothing to
+     * report. $1 fiscal year, $2 plan (NULL: the reporting plan). */
+    {"report_appendix",
+     "SELECT CASE WHEN count(*) = 0 THEN NULL ELSE json_build_object('fiscal_year', $1::int,"
+     " 'era', fiscal_era($1),"
+     " 'snapshot', (SELECT json_build_object('round_id', s.round_id, 'taken_at', s.taken_at)"
+     "   FROM report_snapshot s WHERE s.fiscal_year = $1"
+     "   AND ($2::int IS NULL OR s.plan_id = $2)),"
+     " 'items', coalesce(json_agg(json_build_object('seq', x.seq, 'goal', x.goal_number,"
+     "   'measure_id', x.measure_id, 'measure_code', x.measure_code,"
+     "   'measure_name', x.measure_name, 'activity', x.activity, 'activity_id', x.activity_id,"
+     "   'status', x.status, 'status_mark', x.status_mark, 'change_reason', x.change_reason,"
+     "   'result_prev', x.result_prev, 'result', x.result, 'plan_next', x.plan_next,"
+     "   'departments', x.departments, 'relisted', x.relisted,"
+     "   'reported_under', x.reported_under, 'version', x.version) ORDER BY x.seq), '[]'))::text"
+     " END FROM report_table($1, $2) x",
+     2},
+    /* The files: first the header (always; ord 0: the Japanese titles of the
+     * columns, the sheet's name), then the rows in the columns of the CSV.
+     * $1 fiscal year, $2 plan (NULL: the reporting plan). */
+    {"report_export",
+     "SELECT 0::bigint AS ord, '番号', '取組番号', '取組', '実施内容', '進捗状況',"
+     " 'スケジュールの変更理由', fiscal_era($1::int - 1) || ' 取組結果',"
+     " fiscal_era($1::int) || ' 取組結果', fiscal_era($1::int + 1) || '以降の取組予定', '所管課',"
+     " fiscal_era($1::int) || ' 別紙' "
+     "UNION ALL "
+     "SELECT seq, seq::text, measure_code, measure_name, activity, status_mark, change_reason,"
+     " result_prev, result, plan_next, departments, NULL FROM report_table($1::int, $2::int) "
+     "ORDER BY 1",
+     2},
+    /* Cells of the closed year's snapshot that differ from the records now. */
+    {"report_differences",
+     "WITH s AS (SELECT * FROM report_table($1, NULL)),"
+     " l AS (SELECT * FROM report_appendix($1, NULL)),"
+     " d AS (SELECT s.seq, s.activity_id, s.measure_code, s.activity, c.col, c.was, c.now"
+     "   FROM s JOIN l ON l.seq = s.seq, LATERAL (VALUES"
+     "    ('status', s.status_mark, l.status_mark), ('change_reason', s.change_reason, l.change_reason),"
+     "    ('result_prev', s.result_prev, l.result_prev), ('result', s.result, l.result),"
+     "    ('plan_next', s.plan_next, l.plan_next), ('departments', s.departments, l.departments),"
+     "    ('activity', s.activity, l.activity)) AS c(col, was, now)"
+     "   WHERE c.was IS DISTINCT FROM c.now)"
+     " SELECT json_build_object('fiscal_year', $1::int, 'era', fiscal_era($1),"
+     " 'snapshot', (SELECT json_build_object('round_id', round_id, 'taken_at', taken_at)"
+     "   FROM report_snapshot WHERE fiscal_year = $1),"
+     " 'items', coalesce((SELECT json_agg(json_build_object('seq', seq, 'activity_id', activity_id,"
+     "   'measure_code', measure_code, 'activity', activity, 'column', col, 'snapshot', was,"
+     "   'current', now) ORDER BY seq, col) FROM d), '[]'))::text",
+     1},
+    {NULL, NULL, 0},
+};
+/* clang-format on */
+
+enum db_rc
+db_report_summary(struct db *db, int64_t fiscal_year, int64_t plan, char **json)
+{
+	char fy[24], pl[24];
+	const char *p[2] = {dbi_int(fy, fiscal_year), dbi_opt(pl, plan)};
+
+	return dbi_json(db, "report_summary", 2, p, json);
+}
+
+enum db_rc
+db_report_appendix(struct db *db, int64_t fiscal_year, int64_t plan, char **json)
+{
+	char fy[24], pl[24];
+	const char *p[2] = {dbi_int(fy, fiscal_year), dbi_opt(pl, plan)};
+
+	return dbi_json(db, "report_appendix", 2, p, json);
+}
+
+enum db_rc
+db_report_differences(struct db *db, int64_t fiscal_year, char **json)
+{
+	char fy[24];
+	const char *p[1] = {dbi_int(fy, fiscal_year)};
+
+	return dbi_json(db, "report_differences", 1, p, json);
+}
+
+/* Column 0 of report_export is the order; 1..10 the cells; 11 the sheet. */
+enum { X_ORD, X_CELLS, X_SHEET = X_CELLS + DB_EXPORT_COLUMNS, X_N };
+
+enum db_rc
+db_report_export(struct db *db, int64_t fiscal_year, int64_t plan, struct db_export *out)
+{
+	char fy[24], pl[24];
+	const char *p[2] = {dbi_int(fy, fiscal_year), dbi_opt(pl, plan)};
+	PGresult *r;
+	enum db_rc rc;
+	size_t i, n;
+	int c;
+
+	memset(out, 0, sizeof *out);
+	if (db_ensure(db) != 0)
+		return DB_AWAY;
+	if ((rc = dbi_rows(db, "report_export", 2, p, &r)) != DB_OK)
+		return rc;
+	/* No header row either: nothing to report. */
+	if (PQntuples(r) < 2 || PQnfields(r) != X_N) {
+		PQclear(r);
+		return DB_MISSING;
+	}
+	n = (size_t)PQntuples(r) - 1;
+	if ((out->cells = calloc(n * DB_EXPORT_COLUMNS, sizeof *out->cells)) == NULL) {
+		PQclear(r);
+		log_error("out of memory");
+		return DB_BUG;
+	}
+	for (c = 0; c < DB_EXPORT_COLUMNS; c++)
+		out->titles[c] = PQgetvalue(r, 0, X_CELLS + c);
+	out->sheet = PQgetvalue(r, 0, X_SHEET);
+	for (i = 0; i < n; i++)
+		for (c = 0; c < DB_EXPORT_COLUMNS; c++)
+			out->cells[i * DB_EXPORT_COLUMNS + (size_t)c] =
+			    PQgetvalue(r, (int)i + 1, X_CELLS + c);
+	out->nrows = n;
+	out->owner = r;
+	return DB_OK;
+}
+
+void
+db_export_free(struct db_export *e)
+{
+	free(e->cells);
+	PQclear(e->owner);
+	memset(e, 0, sizeof *e);
+}

@@ -1,0 +1,213 @@
+/* Writing the appendix table as CSV and XLSX. */
+#include "export.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <xlsxwriter.h>
+
+#include "fileio.h"
+#include "log.h"
+
+void
+export_header(int fy, char keys[EXPORT_COLUMNS][32])
+{
+	static const char *const fixed_keys[] = {"seq",      "measure_code", "measure_name",
+	                                         "activity", "status",       "change_reason"};
+	int i;
+
+	/* Every key fits: the longest is "change_reason", or "result_" and a
+	 * year of at most 4 digits (FY_MAX). */
+	for (i = 0; i < 6; i++)
+		snprintf(keys[i], 32, "%s", fixed_keys[i]);
+	snprintf(keys[6], 32, "result_%d", fy - 1);
+	snprintf(keys[7], 32, "result_%d", fy);
+	snprintf(keys[8], 32, "plan_%d", fy + 1);
+	snprintf(keys[9], 32, "departments");
+}
+
+/* ---- CSV ---- */
+
+struct buf {
+	char *p;
+	size_t len, cap;
+	int failed;
+};
+
+static void
+buf_add(struct buf *b, const char *s, size_t n)
+{
+	char *np;
+
+	if (b->failed)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 65536;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		if ((np = realloc(b->p, cap)) == NULL) {
+			b->failed = 1;
+			return;
+		}
+		b->p = np, b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+/* RFC 4180: quoted when it holds a comma, a quote or a line break; quotes
+ * inside are doubled. */
+static void
+csv_field(struct buf *b, const char *s)
+{
+	const char *q;
+
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		buf_add(b, s, strlen(s));
+		return;
+	}
+	buf_add(b, "\"", 1);
+	while ((q = strchr(s, '"')) != NULL) {
+		buf_add(b, s, (size_t)(q - s) + 1);
+		buf_add(b, "\"", 1);
+		s = q + 1;
+	}
+	buf_add(b, s, strlen(s));
+	buf_add(b, "\"", 1);
+}
+
+static void
+csv_row(struct buf *b, const char *const *cells)
+{
+	int c;
+
+	for (c = 0; c < EXPORT_COLUMNS; c++) {
+		if (c > 0)
+			buf_add(b, ",", 1);
+		csv_field(b, cells[c]);
+	}
+	buf_add(b, "\r\n", 2);
+}
+
+char *
+export_csv(const struct export_table *t, size_t *len)
+{
+	char keys[EXPORT_COLUMNS][32];
+	const char *header[EXPORT_COLUMNS];
+	struct buf b = {0};
+	size_t r;
+	int c;
+
+	export_header(t->fiscal_year, keys);
+	for (c = 0; c < EXPORT_COLUMNS; c++)
+		header[c] = keys[c];
+	buf_add(&b, "\xEF\xBB\xBF", 3);
+	csv_row(&b, header);
+	for (r = 0; r < t->nrows; r++)
+		csv_row(&b, t->cells + r * EXPORT_COLUMNS);
+	if (b.failed) {
+		free(b.p);
+		return NULL;
+	}
+	*len = b.len;
+	return b.p;
+}
+
+/* ---- XLSX ---- */
+
+/* Widths in characters, for the columns' usual contents. */
+static const double xlsx_widths[EXPORT_COLUMNS] = {5, 9, 24, 30, 7, 24, 44, 44, 30, 16};
+
+/* The one sheet; false when libxlsxwriter refused it (logged). */
+static bool
+xlsx_sheet(lxw_workbook *wb, const struct export_table *t)
+{
+	lxw_worksheet *ws;
+	lxw_format *head = workbook_add_format(wb), *cell = workbook_add_format(wb),
+	           *mark = workbook_add_format(wb);
+	size_t r;
+	int c;
+
+	/* NULL for a name Excel refuses (over 31 characters, []:*?/\). */
+	if ((ws = workbook_add_worksheet(wb, t->sheet)) == NULL) {
+		log_error("xlsx: the sheet name \"%s\" was refused", t->sheet ? t->sheet : "");
+		return false;
+	}
+	format_set_bold(head);
+	format_set_bg_color(head, 0xDDEBF7);
+	format_set_text_wrap(head);
+	format_set_align(head, LXW_ALIGN_CENTER);
+	format_set_align(head, LXW_ALIGN_VERTICAL_CENTER);
+	format_set_border(head, LXW_BORDER_THIN);
+	format_set_text_wrap(cell);
+	format_set_align(cell, LXW_ALIGN_VERTICAL_TOP);
+	format_set_border(cell, LXW_BORDER_THIN);
+	format_set_align(mark, LXW_ALIGN_CENTER);
+	format_set_align(mark, LXW_ALIGN_VERTICAL_TOP);
+	format_set_border(mark, LXW_BORDER_THIN);
+
+	for (c = 0; c < EXPORT_COLUMNS; c++) {
+		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, xlsx_widths[c], NULL);
+		worksheet_write_string(ws, 0, (lxw_col_t)c, t->titles[c], head);
+	}
+	for (r = 0; r < t->nrows; r++) {
+		const char *const *row = t->cells + r * EXPORT_COLUMNS;
+		lxw_row_t x = (lxw_row_t)(r + 1);
+
+		worksheet_write_number(ws, x, 0, atof(row[0]), mark);
+		for (c = 1; c < EXPORT_COLUMNS; c++)
+			worksheet_write_string(ws, x, (lxw_col_t)c, row[c], c == 4 ? mark : cell);
+	}
+	/* Header and the activity's name stay in view while scrolling. */
+	worksheet_freeze_panes(ws, 1, 4);
+	worksheet_autofilter(ws, 0, 0, (lxw_row_t)t->nrows, EXPORT_COLUMNS - 1);
+	/* Printed like the report's appendix: A4 landscape, one page wide. */
+	worksheet_set_landscape(ws);
+	worksheet_set_paper(ws, 9);
+	worksheet_fit_to_pages(ws, 1, 0);
+	worksheet_repeat_rows(ws, 0, 0);
+	return true;
+}
+
+char *
+export_xlsx(const struct export_table *t, size_t *len)
+{
+	char path[] = "/tmp/shinchoku-xlsx-XXXXXX", err[256];
+	lxw_workbook *wb;
+	lxw_error rc;
+	struct stat st = {0};
+	char *data = NULL;
+	bool written;
+	int fd;
+
+	if (t->titles == NULL || t->sheet == NULL) {
+		log_error("xlsx: no titles or sheet name");
+		return NULL;
+	}
+	if ((fd = mkstemp(path)) < 0) {
+		log_error("xlsx: no temporary file: %m");
+		return NULL;
+	}
+	close(fd);
+	if ((wb = workbook_new(path)) == NULL) {
+		log_error("xlsx: workbook_new failed");
+	} else {
+		written = xlsx_sheet(wb, t);
+		/* Closed either way: that frees the workbook. */
+		if ((rc = workbook_close(wb)) != LXW_NO_ERROR)
+			log_error("xlsx: %s", lxw_strerror(rc));
+		else if (written && stat(path, &st) != 0)
+			log_error("xlsx: %s: %m", path);
+		/* As much memory as the file holds, no more. */
+		else if (written &&
+		         (data = file_read(path, (size_t)st.st_size, len, err, sizeof err)) == NULL)
+			log_error("xlsx: %s", err);
+	}
+	unlink(path);
+	return data;
+}

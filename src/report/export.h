@@ -1,0 +1,35 @@
+/* The appendix table (別紙) as files: CSV for any spreadsheet and a real
+ * XLSX workbook. Both take the same table, already in the report's order. */
+#ifndef SHINCHOKU_EXPORT_H
+#define SHINCHOKU_EXPORT_H
+
+#include <stddef.h>
+
+#define EXPORT_COLUMNS 10
+
+/* A table of rows of EXPORT_COLUMNS texts; cells[row * EXPORT_COLUMNS + col].
+ * The Japanese titles and the sheet's name are the database's (their era
+ * names come from SQL fiscal_era(), the one definition); only the XLSX
+ * shows them. */
+struct export_table {
+	int fiscal_year;
+	size_t nrows;
+	const char *const *cells;
+	const char *const *titles; /* EXPORT_COLUMNS titles (令和5年度 取組結果, …) */
+	const char *sheet;         /* 令和6年度 別紙 */
+};
+
+/* The column keys of the header row (seq, …, result_2023, plan_2025, …)
+ * for fiscal year fy: the CSV's header, which the import checks. */
+void export_header(int fy, char keys[EXPORT_COLUMNS][32]);
+
+/* CSV: UTF-8 with a BOM (Excel then reads it as UTF-8), CRLF, RFC 4180
+ * quoting. Returns a malloc'd buffer and its length in *len, NULL on no memory. */
+char *export_csv(const struct export_table *t, size_t *len);
+
+/* XLSX written by libxlsxwriter through a private temporary file, with
+ * t->titles as its header row and t->sheet as the sheet's name. Returns a
+ * malloc'd buffer of the file's size, NULL on failure (logged). */
+char *export_xlsx(const struct export_table *t, size_t *len);
+
+#endif

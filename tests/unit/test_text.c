@@ -1,0 +1,58 @@
+/* The one meaning of blank, and the progress scale's look-ups. */
+#include "test_util.h"
+
+#include "scale.h"
+#include "text.h"
+
+static void
+test_blank(void **state)
+{
+	(void)state;
+	assert_true(text_blank(NULL));
+	assert_true(text_blank(""));
+	assert_true(text_blank(" \t\n\r"));
+	assert_true(text_blank("　")); /* U+3000, what a Japanese IME types */
+	assert_true(text_blank(" 　\n　 "));
+	assert_false(text_blank("a"));
+	assert_false(text_blank("　理由　"));
+	assert_false(text_blank("\xE3\x80")); /* a cut U+3000 is not white space */
+	/* The same set as SQL app_blank() and JavaScript's \s. */
+	assert_true(text_blank("\xC2\xA0"));      /* U+00A0 */
+	assert_true(text_blank("\xE2\x80\x8A"));  /* U+200A */
+	assert_true(text_blank("\xEF\xBB\xBF"));  /* U+FEFF */
+	assert_false(text_blank("\xE2\x80\x8B")); /* U+200B is not white space */
+	assert_false(text_blank("\xE3\x80\x81")); /* 、 */
+}
+
+static void
+test_scale(void **state)
+{
+	static const struct scale_level levels[] = {
+	    {"exceeded", "◎", false},
+	    {"delayed", "△", true},
+	};
+	const struct scale_level *l;
+
+	(void)state;
+	scale_set(levels, 2);
+	assert_true(scale_loaded());
+	assert_non_null(l = scale_find("△"));
+	assert_string_equal(l->key, "delayed");
+	assert_true(l->reason_required);
+	assert_non_null(l = scale_find("exceeded"));
+	assert_false(l->reason_required);
+	assert_null(scale_find("×"));
+	assert_null(scale_find(NULL));
+	assert_string_equal(scale_describe(), "exceeded (◎), delayed (△)");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_blank),
+	    cmocka_unit_test(test_scale),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

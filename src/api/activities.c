@@ -31,6 +31,8 @@ qtext(const struct api_req *rq, int k)
 	return rq->q[k].present ? rq->q[k].v.s : NULL;
 }
 
+/* 200 with the page of the list; 400 (at the door) for a bad filter; else
+ * api_db_error: 503, 500. */
 static void
 activities_list(const struct api_req *rq, struct db *db, struct http_response *res)
 {
@@ -50,6 +52,7 @@ activities_list(const struct api_req *rq, struct db *db, struct http_response *r
 	api_reply(res, db, db_activity_list(db, &f, &json), &json, 200, "activities");
 }
 
+/* 200 with the activity; 404 when there is none; 503, 500. */
 static void
 activities_get(const struct api_req *rq, struct db *db, struct http_response *res)
 {
@@ -58,6 +61,7 @@ activities_get(const struct api_req *rq, struct db *db, struct http_response *re
 	api_reply(res, db, db_activity_get(db, rq->cap[0], &json), &json, 200, "activity");
 }
 
+/* 200 with the departments; 503, 500. */
 static void
 departments_list(const struct api_req *rq, struct db *db, struct http_response *res)
 {

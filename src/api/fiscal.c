@@ -12,6 +12,7 @@ static const struct json_bfield lock_fields[] = {
     {.name = "locked", .kind = JB_BOOL, .required = true},
 };
 
+/* 200 with every fiscal year; 503, 500. */
 static void
 fiscal_list(const struct api_req *rq, struct db *db, struct http_response *res)
 {

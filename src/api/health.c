@@ -5,6 +5,8 @@
 #include "endpoints.h"
 #include "progress.h"
 
+/* 200 {"status":"ok"} when this worker reaches the database, else 503
+ * with Retry-After (never anything else: a load balancer reads it). */
 static void
 health(const struct api_req *rq, struct db *db, struct http_response *res)
 {
@@ -25,6 +27,7 @@ health(const struct api_req *rq, struct db *db, struct http_response *res)
 	http_json(res, up ? 200 : 503, o);
 }
 
+/* 200 with the progress scale; 503, 500. */
 static void
 statuses(const struct api_req *rq, struct db *db, struct http_response *res)
 {

@@ -3,6 +3,7 @@
 #include "endpoints.h"
 #include "plan.h"
 
+/* 200 with every plan; 503, 500. */
 static void
 plans_list(const struct api_req *rq, struct db *db, struct http_response *res)
 {
@@ -12,6 +13,7 @@ plans_list(const struct api_req *rq, struct db *db, struct http_response *res)
 	api_reply(res, db, db_plan_list(db, &json), &json, 200, "plans");
 }
 
+/* 200 with the plan; 404 when there is none; 503, 500. */
 static void
 plans_get(const struct api_req *rq, struct db *db, struct http_response *res)
 {
@@ -20,6 +22,7 @@ plans_get(const struct api_req *rq, struct db *db, struct http_response *res)
 	api_reply(res, db, db_plan_get(db, rq->cap[0], &json), &json, 200, "plan");
 }
 
+/* 200 with the plan's timeline; 404 when there is no such plan; 503, 500. */
 static void
 milestones_list(const struct api_req *rq, struct db *db, struct http_response *res)
 {
@@ -30,6 +33,7 @@ milestones_list(const struct api_req *rq, struct db *db, struct http_response *r
 
 static const struct http_qfield indicator_params[] = {{"plan", valid_id}};
 
+/* 200 with the indicators (of ?plan=, or all); 503, 500. */
 static void
 indicators_list(const struct api_req *rq, struct db *db, struct http_response *res)
 {

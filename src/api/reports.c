@@ -32,6 +32,8 @@ nothing_to_report(struct http_response *res, int64_t fy)
 	           (long long)fy);
 }
 
+/* 200 with table 1 of the report (from the snapshot once the round
+ * closed); else api_db_error: 404, 503, 500. */
 static void
 reports_summary(const struct api_req *rq, struct db *db, struct http_response *res)
 {
@@ -96,6 +98,7 @@ export_answer(const struct api_req *rq, struct db *db, struct http_response *res
 	db_export_free(&e);
 }
 
+/* progress.csv and progress.xlsx: as export_answer says. */
 static void
 reports_csv(const struct api_req *rq, struct db *db, struct http_response *res)
 {
@@ -109,6 +112,7 @@ reports_xlsx(const struct api_req *rq, struct db *db, struct http_response *res)
 	              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx");
 }
 
+/* 200 with the edits since the round's snapshot; else api_db_error. */
 static void
 reports_differences(const struct api_req *rq, struct db *db, struct http_response *res)
 {

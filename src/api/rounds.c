@@ -18,6 +18,7 @@ static const struct json_bfield open_fields[O_N] = {
                .valid = valid_date},
 };
 
+/* 200 with every round; 503, 500. */
 static void
 rounds_list(const struct api_req *rq, struct db *db, struct http_response *res)
 {
@@ -27,6 +28,7 @@ rounds_list(const struct api_req *rq, struct db *db, struct http_response *res)
 	api_reply(res, db, db_round_list(db, &json), &json, 200, "rounds");
 }
 
+/* 200 with the round; 404 when there is none; 503, 500. */
 static void
 rounds_get(const struct api_req *rq, struct db *db, struct http_response *res)
 {
@@ -66,6 +68,8 @@ rounds_close(const struct api_req *rq, struct db *db, struct http_response *res)
 	api_written(res, db, rc, &json, version, 200, "round");
 }
 
+/* 200 with what the user's department still has to update in the round;
+ * 404 when there is no such round; else api_db_error: 503, 500. */
 static void
 rounds_mine(const struct api_req *rq, struct db *db, struct http_response *res)
 {

@@ -1,6 +1,7 @@
 /* Status changes go through requests: staff propose, a manager of the
  * activity's department (or an admin) decides, and only an approval moves
  * the status, in the same transaction as the decision (db/status.c). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "endpoints.h"
@@ -97,24 +98,30 @@ state_name(const char *state)
  * or withdrawn already; else what api_db_error makes of rc (404, 403,
  * 409 locked, 503, 500). */
 static void
-changed(struct db *db, enum db_rc rc, char *json, const char *state, struct http_response *res)
+changed(struct db *db, enum db_rc rc, char **json, const char *state, struct http_response *res)
 {
-	if (rc == DB_STALE)
+	if (rc == DB_STALE) {
+		free(*json);
+		*json = NULL;
 		http_error(res, 409, "not_pending", NULL, "この申請はすでに%sです。",
 		           state_name(state));
-	else
-		api_reply(res, db, rc, &json, 200, "status request");
+	} else {
+		api_reply(res, db, rc, json, 200, "status request");
+	}
 }
 
+/* The requester takes a pending request back: as changed() says. */
 static void
 withdraw(const struct api_req *rq, struct db *db, struct http_response *res)
 {
 	char *json = NULL, state[DB_REQUEST_STATE_MAX];
 	enum db_rc rc = db_status_request_withdraw(db, rq->user.id, rq->cap[0], &json, state);
 
-	changed(db, rc, json, state, res);
+	changed(db, rc, &json, state, res);
 }
 
+/* A manager of the department (or an admin), not the requester, approves
+ * (the status moves in the same transaction) or rejects: as changed(). */
 static void
 decide(const struct api_req *rq, struct db *db, struct http_response *res)
 {
@@ -123,7 +130,7 @@ decide(const struct api_req *rq, struct db *db, struct http_response *res)
 	enum db_rc rc = db_status_request_decide(db, rq->user.id, rq->cap[0], rq->b[D_DECISION].s,
 	                                         comment, &json, state);
 
-	changed(db, rc, json, state, res);
+	changed(db, rc, &json, state, res);
 }
 
 /* ---- the inbox ---- */
@@ -147,6 +154,8 @@ valid_request_state(const char *raw, union http_qval *out)
 
 static const struct http_qfield list_fields[] = {{"state", valid_request_state}};
 
+/* 200 with the inbox (?state=, pending by default): the user's own
+ * requests and those they may decide; else api_db_error: 503, 500. */
 static void
 list(const struct api_req *rq, struct db *db, struct http_response *res)
 {

@@ -181,7 +181,7 @@ function roundCard(r) {
     h('div', {}, h('dt', {}, '残り'), h('dd', { class: 'round-remaining', dataset: { value: r.total - r.updated } }, `${r.total - r.updated}件`)),
     h('div', {}, h('dt', {}, '進み具合'), h('dd', { class: 'round-pct' }, `${pct}%`)));
   const bar = h('div', { class: 'progress', role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': String(r.total), 'aria-valuenow': String(r.updated), 'aria-label': '更新済みの割合' },
-    h('span', { class: 'progress-bar', style: `width:${pct}%` }));
+    h('span', { class: 'progress-bar', style: { width: `${pct}%` } }));
 
   const depts = [...r.departments].sort((a, b) => (b.overdue - a.overdue) || (b.remaining - a.remaining) || a.name.localeCompare(b.name, 'ja'));
   const table = h('table', { class: 'admin-table round-departments' },

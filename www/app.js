@@ -159,7 +159,7 @@ function renderSummary(s) {
           onclick: () => applyFilter({ status: c.status }, true),
         }, String(c.count))),
       h('td', { class: 'bar-col', 'aria-hidden': 'true' },
-        h('span', { class: `bar bar-${c.status}`, style: `width:${pct}%` })));
+        h('span', { class: `bar bar-${c.status}`, style: { width: `${pct}%` } })));
   });
   if (s.unset > 0) {
     rows.push(h('tr', { dataset: { status: 'unset' } },
@@ -364,14 +364,14 @@ function renderTimeline(m) {
         it.owner_department ? h('span', { class: 'ms-owner' }, typeof it.owner_department === 'object' ? it.owner_department.name : String(it.owner_department)) : null,
         it.notes ? h('p', { class: 'ms-notes' }, it.notes) : null),
       h('div', { class: 'ms-track', 'aria-hidden': 'true' },
-        h('span', { class: `ms-bar${it.open_ended ? ' ms-bar-open' : ''}`, style: `left:${left}%;width:${width}%` })));
+        h('span', { class: `ms-bar${it.open_ended ? ' ms-bar-open' : ''}`, style: { left: `${left}%`, width: `${width}%` } })));
   });
   // Month ruler above the bars.
   const ruler = [];
   for (let k = first; k <= last; k++) {
     const month = (k % 12) + 1;
     const label = month === 1 || k === first ? `${Math.floor(k / 12)}年${month}月` : `${month}月`;
-    ruler.push(h('span', { class: 'ruler-month', style: `left:${((k - first) / span) * 100}%;width:${100 / span}%` }, label));
+    ruler.push(h('span', { class: 'ruler-month', style: { left: `${((k - first) / span) * 100}%`, width: `${100 / span}%` } }, label));
   }
   const rulerRow = h('li', { class: 'ruler', 'aria-hidden': 'true', role: 'presentation' },
     h('span', { class: 'ms-when' }), h('span', { class: 'ms-body' }), h('div', { class: 'ms-track ruler-track' }, ruler));

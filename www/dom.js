@@ -1,13 +1,17 @@
 // Small DOM helpers. Text goes in with textContent only: the data may hold
 // markup (even <script>), and it must show as the characters it is.
 
-// h('td', {class: 'x', dataset: {status: 'on_schedule'}}, 'text', child…)
+// h('td', {class: 'x', dataset: {status: 'on_schedule'}, style: {width: '5%'}}, 'text', child…)
+// style is an object of CSSOM properties, never a string: the policy
+// (conf/security-headers.conf: style-src 'self') blocks a style attribute,
+// and setting element.style through the CSSOM is what it allows.
 export function h(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
     if (v === undefined || v === null || v === false) continue;
     if (k === 'class') e.className = v;
     else if (k === 'dataset') Object.assign(e.dataset, v);
+    else if (k === 'style') Object.assign(e.style, v);
     else if (k === 'text') e.textContent = v;
     else if (k.startsWith('on') && typeof v === 'function') e.addEventListener(k.slice(2), v);
     else if (v === true) e.setAttribute(k, '');

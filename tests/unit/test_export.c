@@ -1,7 +1,8 @@
-/* Formula injection in the exported CSV (OWASP): a cell that could start a
- * formula goes out behind an apostrophe, and the import's
- * export_cell_restore takes exactly that apostrophe away again, so that
- * an export read back is the text as stored, whatever the text. */
+/* The export's CSV writer: RFC 4180, read back by the reader; and formula
+ * injection (OWASP): a cell that could start a formula goes out behind an
+ * apostrophe, and the import's export_cell_restore takes exactly that
+ * apostrophe away again, so that an export read back is the text as
+ * stored, whatever the text. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -63,13 +64,11 @@ test_restore_undoes_exactly(void **state)
 	assert_int_equal(tried, 1 + 5 + 25 + 125 + 625);
 }
 
+/* Exports one row of cells, finds expect in the file, reads it back with
+ * the CSV reader and the import's restore, and finds the cells again. */
 static void
-test_csv_neutralised_and_back(void **state)
+round_trip(const char *const cells[EXPORT_COLUMNS], const char *expect)
 {
-	const char *cells[EXPORT_COLUMNS] = {
-	    "1",  "1-1-①",      "-3 件",  "@SUM(A1)",
-	    "○",  "'=既にある", "a;=1+2", "=HYPERLINK(\"http://example.invalid\",\"x\")",
-	    "+1", "戸籍住民課"};
 	struct export_table t = {.fiscal_year = 2024, .nrows = 1, .cells = cells};
 	struct csv c;
 	char err[128];
@@ -77,13 +76,10 @@ test_csv_neutralised_and_back(void **state)
 	char *out = export_csv(&t, &len);
 	int i;
 
-	(void)state;
 	assert_non_null(out);
-	/* Quoted, with the apostrophe inside the quotes. */
-	assert_non_null(strstr(out, "\r\n1,1-1-①,\"'-3 件\",\"'@SUM(A1)\",○,\"''=既にある\","
-	                            "\"a;=1+2\","
-	                            "\"'=HYPERLINK(\"\"http://example.invalid\"\",\"\"x\"\")\","
-	                            "\"'+1\",戸籍住民課\r\n"));
+	assert_memory_equal(out, "\xEF\xBB\xBFseq,measure_code,", 20);
+	assert_non_null(strstr(out, "result_2023,result_2024,plan_2025,departments\r\n"));
+	assert_non_null(strstr(out, expect));
 	assert_int_equal(csv_parse(out, len, &c, err, sizeof err), 0);
 	assert_int_equal(c.nrows, 2);
 	for (i = 0; i < EXPORT_COLUMNS; i++) {
@@ -94,13 +90,41 @@ test_csv_neutralised_and_back(void **state)
 	free(out);
 }
 
+/* Quoted when it holds a comma, a quote or a line break, else as is. */
+static void
+test_csv_quoting(void **state)
+{
+	const char *cells[EXPORT_COLUMNS] = {"1", "1-1-①",    "名,前", "\"引用\"", "○",
+	                                     "",  "行1\n行2", "普通",  "（推進）", "戸籍住民課"};
+
+	(void)state;
+	round_trip(cells, "\"名,前\",\"\"\"引用\"\"\",○,,\"行1\n行2\",普通,");
+}
+
+/* Quoted, with the apostrophe inside the quotes; a semicolon is quoted. */
+static void
+test_csv_neutralised(void **state)
+{
+	const char *cells[EXPORT_COLUMNS] = {
+	    "1",  "1-1-①",      "-3 件",  "@SUM(A1)",
+	    "○",  "'=既にある", "a;=1+2", "=HYPERLINK(\"http://example.invalid\",\"x\")",
+	    "+1", "戸籍住民課"};
+
+	(void)state;
+	round_trip(
+	    cells,
+	    "\r\n1,1-1-①,\"'-3 件\",\"'@SUM(A1)\",○,\"''=既にある\",\"a;=1+2\","
+	    "\"'=HYPERLINK(\"\"http://example.invalid\"\",\"\"x\"\")\",\"'+1\",戸籍住民課\r\n");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_which_cells),
 	    cmocka_unit_test(test_restore_undoes_exactly),
-	    cmocka_unit_test(test_csv_neutralised_and_back),
+	    cmocka_unit_test(test_csv_quoting),
+	    cmocka_unit_test(test_csv_neutralised),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -84,6 +84,22 @@ test_refusals_name_the_field(void **state)
 	    {"[1]", "", 400},                                         /* not an object */
 	    {"{\"text\":\"ok\"} x", "", 400},                         /* trailing garbage */
 	    {"{\"text\":'ok'}", "", 400},                             /* not strict JSON */
+	    /* What json-c 0.16 lets through silently: a duplicate key (it keeps
+	     * the last), a lone surrogate (it stores U+FFFD) and a key cut at
+	     * \u0000, wherever in the body. */
+	    {"{\"text\":\"a\",\"text\":\"b\"}", "text", 400},
+	    {"{\"text\":\"ok\",\"num\":1,\"num\":2}", "num", 400},
+	    {"{\"text\":\"ok\",\"flag\":true,\"\\u0066lag\":false}", "flag", 400}, /* escaped */
+	    {"{\"text\":\"ok\",\"note\":{\"a\":1,\"a\":2}}", "note", 400},         /* nested */
+	    {"{\"text\":\"ok\",\"note\":[{\"a\":1},{\"b\":[{\"c\":1,\"c\":1}]}]}", "note", 400},
+	    {"{\"text\":\"\\ud800\"}", "text", 400},
+	    {"{\"text\":\"\\udc00\"}", "text", 400},                        /* a low one alone */
+	    {"{\"text\":\"ok\",\"note\":\"x\\ud800\"}", "note", 400},       /* at the end */
+	    {"{\"text\":\"ok\",\"note\":\"\\ud800\\u0041\"}", "note", 400}, /* not a low one */
+	    {"{\"text\":\"ok\",\"note\":\"\\uD800\\uD800\"}", "note", 400}, /* two high ones */
+	    {"{\"text\":\"ok\",\"note\":[\"\\udfff\"]}", "note", 400},
+	    {"{\"text\\u0000x\":\"ok\"}", "text", 400}, /* json-c would read it as text */
+	    {"{\"text\":\"ok\",\"\\ud800\":1}", "", 400},
 	};
 	struct json_bvalue v[F_N];
 	char field[64];
@@ -93,41 +109,6 @@ test_refusals_name_the_field(void **state)
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		assert_int_equal(run("application/json", cases[i].body, v, field, sizeof field),
 		                 cases[i].status);
-		assert_string_equal(field, cases[i].field);
-	}
-}
-
-/* What json-c 0.16 lets through silently: a duplicate key (it keeps the
- * last), a lone surrogate (it stores U+FFFD) and a key cut at \u0000. Each
- * is a 400 naming the field, wherever in the body it is. */
-static void
-test_duplicates_and_lone_surrogates(void **state)
-{
-	static const struct {
-		const char *body, *field;
-	} cases[] = {
-	    {"{\"text\":\"a\",\"text\":\"b\"}", "text"},
-	    {"{\"text\":\"ok\",\"num\":1,\"num\":2}", "num"},
-	    {"{\"text\":\"ok\",\"flag\":true,\"\\u0066lag\":false}", "flag"}, /* escaped */
-	    {"{\"text\":\"ok\",\"note\":{\"a\":1,\"a\":2}}", "note"},         /* nested */
-	    {"{\"text\":\"ok\",\"note\":[{\"a\":1},{\"b\":[{\"c\":1,\"c\":1}]}]}", "note"},
-	    {"{\"text\":\"\\ud800\"}", "text"},
-	    {"{\"text\":\"\\udc00\"}", "text"},                        /* a low one alone */
-	    {"{\"text\":\"ok\",\"note\":\"x\\ud800\"}", "note"},       /* at the end */
-	    {"{\"text\":\"ok\",\"note\":\"\\ud800\\u0041\"}", "note"}, /* not a low one */
-	    {"{\"text\":\"ok\",\"note\":\"\\uD800\\uD800\"}", "note"}, /* two high ones */
-	    {"{\"text\":\"ok\",\"note\":[\"\\udfff\"]}", "note"},
-	    {"{\"text\\u0000x\":\"ok\"}", "text"}, /* json-c would read it as text */
-	    {"{\"text\":\"ok\",\"\\ud800\":1}", ""},
-	};
-	struct json_bvalue v[F_N];
-	char field[64];
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		assert_int_equal(run("application/json", cases[i].body, v, field, sizeof field),
-		                 400);
 		assert_string_equal(field, cases[i].field);
 	}
 }
@@ -188,7 +169,6 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_accepts_typed_values),
 	    cmocka_unit_test(test_refusals_name_the_field),
-	    cmocka_unit_test(test_duplicates_and_lone_surrogates),
 	    cmocka_unit_test(test_honest_escapes_pass),
 	    cmocka_unit_test(test_multibyte_length_counts_characters),
 	    cmocka_unit_test(test_needs_json_content_type),

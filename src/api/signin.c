@@ -60,10 +60,10 @@ wipe_field(const struct api_req *rq, int k)
  * of them have their password checked. */
 #define LOGIN_DELAY_MAX_SECONDS 60
 
-/* Lets the attempt through (0, *attempt set) or answers: 429 with
- * Retry-After (the longest wait of the rules that refuse, at least 1), or
- * the db failure (503 while the database is away). Returns -1 with res set
- * then. */
+/* Returns 0 when the attempt may go on (it is counted already), or -1
+ * with res set: 429 with Retry-After (the longest wait of the rules that
+ * refuse, at least 1), or the db failure (503 while the database is away;
+ * nothing counted, and the password is then not checked). */
 static int
 throttled(struct db *db, const char *login, const char *addr, struct http_response *res)
 {

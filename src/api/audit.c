@@ -1,5 +1,8 @@
 /* GET /api/audit?entity=activity_year&id=12/2024: the history of one
- * record, for any signed-in user (viewer and up, admins alike). The log is
+ * record, for any signed-in user (viewer and up, admins alike), except the
+ * history of users (entity app_user): its before/after hold each user's
+ * login, name, role, department and password-change times, the directory
+ * that /api/users keeps for admins, so it is for admins too. The log is
  * append-only in the database; the API has no way to change it. */
 #include <string.h>
 
@@ -70,14 +73,23 @@ audit_check(const struct api_req *rq, struct http_response *res)
 	return -1;
 }
 
-/* 200 {"entity", "id", "total", "items"}, or the db failure. */
+/* 200 {"entity", "id", "total", "items"}, or the db failure; 403 for the
+ * history of a user asked by anyone but an admin, before any query of
+ * the log (the door has resolved the session, so the role is known). */
 static void
 audit_list(const struct api_req *rq, struct db *db, struct http_response *res)
 {
 	char *json = NULL;
-	enum db_rc rc = db_audit_list(db, rq->q[Q_ENTITY].v.s, rq->q[Q_ID].v.s,
-	                              rq->q[Q_LIMIT].present ? rq->q[Q_LIMIT].v.i : LIMIT_DEFAULT,
-	                              rq->q[Q_OFFSET].present ? rq->q[Q_OFFSET].v.i : 0, &json);
+	enum db_rc rc;
+
+	if (strcmp(rq->q[Q_ENTITY].v.s, "app_user") == 0 && rq->user.role != ROLE_ADMIN) {
+		http_error(res, 403, "forbidden", "entity",
+		           "the history of users needs the role %s", api_role_name(ROLE_ADMIN));
+		return;
+	}
+	rc = db_audit_list(db, rq->q[Q_ENTITY].v.s, rq->q[Q_ID].v.s,
+	                   rq->q[Q_LIMIT].present ? rq->q[Q_LIMIT].v.i : LIMIT_DEFAULT,
+	                   rq->q[Q_OFFSET].present ? rq->q[Q_OFFSET].v.i : 0, &json);
 
 	api_reply(res, db, rc, &json, 200, "audit");
 }

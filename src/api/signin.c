@@ -30,28 +30,61 @@ wipe_field(const struct api_req *rq, int k)
 		crypto_wipe((char *)rq->b[k].s, strlen(rq->b[k].s));
 }
 
-/* Answers 429 when this login or this address failed too often lately.
- * Returns 0 (go on), or -1 with res set: 429 with Retry-After, or the
- * db failure (503 while the database is away). */
+/* The throttle, and why it is so.
+ *
+ * A lock per login let anyone lock anyone out: five wrong passwords from
+ * anywhere refused even the admin's right one for login_lock_minutes. So
+ * the rules follow who failed, within a window of login_lock_minutes:
+ *
+ *  1. The pair: login_max_failures failures of one login from one client
+ *     address refuse that pair until the oldest of them leaves the window.
+ *     An attacker locks out only the address they attack from.
+ *  2. The address: addr_max_failures failures from one address, whatever
+ *     the logins, refuse that address (one address guessing many logins).
+ *  3. The login's delay, against guessing spread over many addresses: once
+ *     a login has login_max_failures failures in the window from anywhere,
+ *     an address that has failed for it may try again only
+ *     2^(failures - login_max_failures) seconds after its own last failure,
+ *     at most LOGIN_DELAY_MAX_SECONDS. An address that has not failed for
+ *     the login is never delayed, so the user, from their own computer,
+ *     signs in with the right password however hard the login is
+ *     attacked elsewhere; a user who mistypes while it is waits at most a
+ *     minute. The delay is a refusal with Retry-After, not a sleep: a
+ *     sleeping worker would be a worker the attacker holds.
+ *
+ * The check and the count are one step (db_session_attempt): under a lock
+ * of the login and of the address, the failures are counted and the
+ * attempt is recorded as a failure before the password is checked; the
+ * right password removes it. So ten attempts sent at once from one
+ * address are counted one after the other, and at most login_max_failures
+ * of them have their password checked. */
+#define LOGIN_DELAY_MAX_SECONDS 60
+
+/* Returns 0 when the attempt may go on (it is counted already), or -1
+ * with res set: 429 with Retry-After (the longest wait of the rules that
+ * refuse, at least 1), or the db failure (503 while the database is away;
+ * nothing counted, and the password is then not checked). */
 static int
 throttled(struct db *db, const char *login, const char *addr, struct http_response *res)
 {
+	const struct db_throttle_policy p = {.window_minutes = api_lock_minutes(),
+	                                     .pair_max = api_login_max_failures(),
+	                                     .addr_max = api_addr_max_failures(),
+	                                     .delay_max_seconds = LOGIN_DELAY_MAX_SECONDS};
 	struct db_throttle t;
 	char wait[24];
-	long secs = 0;
+	long secs;
 	enum db_rc rc;
 
-	if ((rc = db_session_throttle(db, login, addr, api_lock_minutes(), &t)) != DB_OK) {
+	if ((rc = db_session_attempt(db, login, addr, &p, &t)) != DB_OK) {
 		api_db_error(res, db, rc, NULL);
 		return -1;
 	}
-	if (t.login_failures < api_login_max_failures() &&
-	    t.addr_failures < api_addr_max_failures())
+	if (t.attempt > 0)
 		return 0;
-	if (t.login_failures >= api_login_max_failures())
-		secs = t.login_wait;
-	if (t.addr_failures >= api_addr_max_failures() && t.addr_wait > secs)
-		secs = t.addr_wait;
+	secs = t.pair_wait > t.addr_wait ? t.pair_wait : t.addr_wait;
+	if (t.delay_wait > secs)
+		secs = t.delay_wait;
 	snprintf(wait, sizeof wait, "%ld", secs > 0 ? secs : 1);
 	http_set_header(res, "Retry-After", wait);
 	http_error(res, 429, "too_many_attempts", NULL,
@@ -115,11 +148,12 @@ session_answer(struct db *db, int id, const char *csrf, struct http_response *re
 	return 0;
 }
 
-/* A new session for user id: the row (clearing the login's failures), the
- * answer, then the cookie. Sets res: 200 with the cookie, or the failure
- * of the write or of the answer (no cookie then). */
+/* A new session for user id: the row (forgetting the failures of login
+ * from addr, this attempt's among them), the answer, then the cookie.
+ * Sets res: 200 with the cookie, or the failure of the write or of the
+ * answer (no cookie then). */
 static void
-session_start(struct db *db, int id, const char *login, struct http_response *res)
+session_start(struct db *db, int id, const char *login, const char *addr, struct http_response *res)
 {
 	char token[CRYPTO_TOKEN_HEX], hash[CRYPTO_TOKEN_HEX], csrf[CRYPTO_TOKEN_HEX];
 	enum db_rc rc;
@@ -127,7 +161,7 @@ session_start(struct db *db, int id, const char *login, struct http_response *re
 	crypto_token_new(token);
 	crypto_token_hash(token, hash);
 	crypto_token_new(csrf);
-	if ((rc = db_session_start(db, id, login, hash, csrf)) != DB_OK)
+	if ((rc = db_session_start(db, id, login, addr, hash, csrf)) != DB_OK)
 		api_db_error(res, db, rc, NULL);
 	else if (session_answer(db, id, csrf, res) == 0)
 		api_set_cookie(res, token);
@@ -136,30 +170,24 @@ session_start(struct db *db, int id, const char *login, struct http_response *re
 
 /* POST /api/session. Sets res on every way out: 200 (session_start), 429
  * (throttled), 401 bad_credentials for an unknown login, an inactive user
- * or a wrong password alike (the failure recorded first), or the db
- * failure of any step — a failure that could not be recorded is that
- * failure (503 while away), never a 401. The password is wiped once it
- * has been checked. */
+ * or a wrong password alike (the failure was recorded before the check),
+ * or the db failure of any step — an attempt that could not be recorded
+ * is that failure (503 while away), and its password is not checked. The
+ * password is wiped once it has been checked. */
 static void
 session_create(const struct api_req *rq, struct db *db, struct http_response *res)
 {
 	const char *login = rq->b[S_LOGIN].s;
 	const char *addr = rq->http->remote_addr ? rq->http->remote_addr : "-";
-	enum db_rc rc;
 	int id = 0, match = -1;
 
 	if (throttled(db, login, addr, res) == 0)
 		match = check_password(db, login, rq->b[S_PASSWORD].s, &id, res);
 	wipe_field(rq, S_PASSWORD);
-	if (match == 1) {
-		session_start(db, id, login, res);
-	} else if (match == 0) {
-		if ((rc = db_session_failed(db, login, addr)) != DB_OK)
-			api_db_error(res, db, rc, NULL);
-		else
-			http_error(res, 401, "bad_credentials", NULL,
-			           "the login or the password is wrong");
-	}
+	if (match == 1)
+		session_start(db, id, login, addr, res);
+	else if (match == 0)
+		http_error(res, 401, "bad_credentials", NULL, "the login or the password is wrong");
 }
 
 /* GET /api/session: 200 with the signed-in user (session_answer), or its

@@ -20,19 +20,46 @@ const struct db_stmt db_session_stmts[] = {
      3},
     {"session_login",
      "SELECT id, password_hash, active FROM app_user WHERE login = $1", 1},
-    /* Failures in the window for $1 login and $2 address ($3 minutes), and
-     * the seconds until the oldest of each leaves it. */
+    /* The sign-in throttle (db_session_attempt), under the advisory locks
+     * of the login and then of the address: every transaction takes them
+     * in that order, and holds an address lock only while it takes no
+     * other, so two can never wait for each other. The two-key form of
+     * the locks is a key space of its own, apart from the one-key locks
+     * of migrate and import. */
+    {"session_lock_login", "SELECT pg_advisory_xact_lock(7311003, hashtext($1))", 1},
+    {"session_lock_addr", "SELECT pg_advisory_xact_lock(7311004, hashtext($1))", 1},
+    /* Failures in the window ($3 minutes) of the pair ($1 login, $2
+     * address), of the address and of the login, and the seconds until
+     * each rule would let an attempt through: the pair's ($4 failures) and
+     * the address's ($5) when their $4-th/$5-th newest failure leaves the
+     * window; the login's delay, for an address that failed for it once
+     * the login has $4 failures from anywhere, 2^(failures - $4) seconds
+     * (at most $6) after the pair's last failure. The exponent is bounded
+     * so that power() cannot overflow. */
     {"session_throttle",
-     "WITH l AS (SELECT at FROM login_failure"
-     "           WHERE login = $1 AND at > now() - make_interval(mins => $3::int)),"
-     "     a AS (SELECT at FROM login_failure"
-     "           WHERE addr = $2 AND at > now() - make_interval(mins => $3::int))"
-     " SELECT (SELECT count(*) FROM l), (SELECT count(*) FROM a),"
-     "  coalesce(ceil(extract(epoch FROM (SELECT min(at) FROM l) + make_interval(mins => $3::int) - now())), 0),"
-     "  coalesce(ceil(extract(epoch FROM (SELECT min(at) FROM a) + make_interval(mins => $3::int) - now())), 0)",
-     3},
-    {"session_fail", "INSERT INTO login_failure (login, addr) VALUES ($1, $2)", 2},
-    {"session_clear_failures", "DELETE FROM login_failure WHERE login = $1", 1},
+     "WITH f AS (SELECT login = $1 AS l, addr = $2 AS a, at FROM login_failure"
+     "           WHERE (login = $1 OR addr = $2) AND at > now() - make_interval(mins => $3::int)),"
+     "     c AS (SELECT count(*) FILTER (WHERE l AND a) AS pair, count(*) FILTER (WHERE a) AS addr,"
+     "                  count(*) FILTER (WHERE l) AS login, max(at) FILTER (WHERE l AND a) AS last"
+     "           FROM f),"
+     "     u AS (SELECT c.*,"
+     "        CASE WHEN pair >= $4::int THEN (SELECT at FROM f WHERE l AND a ORDER BY at DESC"
+     "          OFFSET $4::int - 1 LIMIT 1) + make_interval(mins => $3::int) END AS pair_until,"
+     "        CASE WHEN addr >= $5::int THEN (SELECT at FROM f WHERE a ORDER BY at DESC"
+     "          OFFSET $5::int - 1 LIMIT 1) + make_interval(mins => $3::int) END AS addr_until,"
+     "        CASE WHEN pair > 0 AND login >= $4::int THEN last + make_interval(secs =>"
+     "          least(power(2, least(login - $4::int, 30)), $6::int)) END AS delay_until"
+     "           FROM c)"
+     " SELECT pair, addr, login,"
+     "  coalesce(greatest(ceil(extract(epoch FROM pair_until - now())), 0), 0)::bigint,"
+     "  coalesce(greatest(ceil(extract(epoch FROM addr_until - now())), 0), 0)::bigint,"
+     "  coalesce(greatest(ceil(extract(epoch FROM delay_until - now())), 0), 0)::bigint"
+     " FROM u",
+     6},
+    {"session_fail", "INSERT INTO login_failure (login, addr) VALUES ($1, $2) RETURNING id", 2},
+    /* A sign-in that succeeded forgets the failures of its own pair only:
+     * those of other addresses are someone else's, maybe an attacker's. */
+    {"session_clear_failures", "DELETE FROM login_failure WHERE login = $1 AND addr = $2", 2},
     {"session_create",
      "INSERT INTO session (token_hash, user_id, csrf_token) VALUES ($1, $2, $3)", 3},
     {"session_end",
@@ -81,26 +108,63 @@ db_session_find(struct db *db, const char *token_hash, int idle_minutes, int max
 	return rc;
 }
 
-enum db_rc
-db_session_throttle(struct db *db, const char *login, const char *addr, int window_minutes,
-                    struct db_throttle *out)
+struct attempt {
+	const char *login, *addr;
+	const struct db_throttle_policy *p;
+	struct db_throttle *out;
+};
+
+/* Locks, counts, and reserves when nothing refuses. DB_OK either way
+ * (out->attempt says which), or the failure of a statement. */
+static enum db_rc
+attempt_tx(struct db *db, void *arg)
 {
-	char mins[24];
-	const char *p[3] = {login, addr, dbi_int(mins, window_minutes)};
+	struct attempt *a = arg;
+	char mins[24], pair[24], addr[24], delay[24];
+	const char *p[6] = {a->login,
+	                    a->addr,
+	                    dbi_int(mins, a->p->window_minutes),
+	                    dbi_int(pair, a->p->pair_max),
+	                    dbi_int(addr, a->p->addr_max),
+	                    dbi_int(delay, a->p->delay_max_seconds)};
+	struct db_throttle *t = a->out;
 	PGresult *r;
 	enum db_rc rc;
 
-	memset(out, 0, sizeof *out);
-	if (db_ensure(db) != 0)
-		return DB_AWAY;
-	if ((rc = dbi_rows(db, "session_throttle", 3, p, &r)) != DB_OK)
+	if ((rc = dbi_do(db, "session_lock_login", 1, &a->login)) != DB_OK ||
+	    (rc = dbi_do(db, "session_lock_addr", 1, &a->addr)) != DB_OK ||
+	    (rc = dbi_rows(db, "session_throttle", 6, p, &r)) != DB_OK)
 		return rc;
-	out->login_failures = atol(PQgetvalue(r, 0, 0));
-	out->addr_failures = atol(PQgetvalue(r, 0, 1));
-	out->login_wait = atol(PQgetvalue(r, 0, 2));
-	out->addr_wait = atol(PQgetvalue(r, 0, 3));
+	t->pair_failures = atol(PQgetvalue(r, 0, 0));
+	t->addr_failures = atol(PQgetvalue(r, 0, 1));
+	t->login_failures = atol(PQgetvalue(r, 0, 2));
+	t->pair_wait = atol(PQgetvalue(r, 0, 3));
+	t->addr_wait = atol(PQgetvalue(r, 0, 4));
+	t->delay_wait = atol(PQgetvalue(r, 0, 5));
+	PQclear(r);
+	/* The counts decide the limits (a wait rounds up, so it is at least 1
+	 * while they hold); the delay is only a time. */
+	if (t->pair_failures >= a->p->pair_max || t->addr_failures >= a->p->addr_max ||
+	    t->delay_wait > 0)
+		return DB_OK;
+	if ((rc = dbi_rows(db, "session_fail", 2, p, &r)) != DB_OK)
+		return rc;
+	t->attempt = atoll(PQgetvalue(r, 0, 0));
 	PQclear(r);
 	return DB_OK;
+}
+
+enum db_rc
+db_session_attempt(struct db *db, const char *login, const char *addr,
+                   const struct db_throttle_policy *policy, struct db_throttle *out)
+{
+	struct attempt a = {login, addr, policy, out};
+	enum db_rc rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = dbi_tx(db, 0, "api", false, attempt_tx, &a)) != DB_OK)
+		memset(out, 0, sizeof *out);
+	return rc;
 }
 
 enum db_rc
@@ -125,17 +189,9 @@ db_session_credentials(struct db *db, const char *login, int *id, char hash[128]
 	return rc;
 }
 
-enum db_rc
-db_session_failed(struct db *db, const char *login, const char *addr)
-{
-	const char *p[2] = {login, addr};
-
-	return dbi_do(db, "session_fail", 2, p);
-}
-
 struct session_start {
 	const char *create[3];
-	const char *login;
+	const char *pair[2];
 };
 
 static enum db_rc
@@ -144,15 +200,15 @@ session_start_tx(struct db *db, void *arg)
 	struct session_start *s = arg;
 	enum db_rc rc = dbi_do(db, "session_create", 3, s->create);
 
-	return rc == DB_OK ? dbi_do(db, "session_clear_failures", 1, &s->login) : rc;
+	return rc == DB_OK ? dbi_do(db, "session_clear_failures", 2, s->pair) : rc;
 }
 
 enum db_rc
-db_session_start(struct db *db, int user, const char *login, const char *token_hash,
-                 const char *csrf)
+db_session_start(struct db *db, int user, const char *login, const char *addr,
+                 const char *token_hash, const char *csrf)
 {
 	char uid[24];
-	struct session_start s = {{token_hash, dbi_int(uid, user), csrf}, login};
+	struct session_start s = {{token_hash, dbi_int(uid, user), csrf}, {login, addr}};
 
 	return dbi_tx(db, user, "api", false, session_start_tx, &s);
 }

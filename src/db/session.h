@@ -18,27 +18,45 @@ struct db_session_user {
 enum db_rc db_session_find(struct db *db, const char *token_hash, int idle_minutes, int max_hours,
                            struct db_session_user *out);
 
-/* Failed sign-ins in the last window_minutes for login and for addr, and
- * the seconds until the oldest of each leaves the window. */
-struct db_throttle {
-	long login_failures, addr_failures;
-	long login_wait, addr_wait;
+/* The sign-in throttle; signin.c says why it is so. Failures older than
+ * window_minutes are forgotten. An attempt is refused while the (login,
+ * address) pair has pair_max failures, while the address has addr_max
+ * (any logins), and, once the login has pair_max failures from anywhere,
+ * for an address that failed for it, for 2^(failures - pair_max) seconds
+ * (at most delay_max_seconds) after that address's last failure. */
+struct db_throttle_policy {
+	int window_minutes, pair_max, addr_max, delay_max_seconds;
 };
-enum db_rc db_session_throttle(struct db *db, const char *login, const char *addr,
-                               int window_minutes, struct db_throttle *out);
+
+/* The counts in the window, the seconds each rule still refuses for (0:
+ * it lets the attempt through), and attempt: the id of the failure
+ * recorded in advance for an attempt let through, 0 when refused. */
+struct db_throttle {
+	long pair_failures, addr_failures, login_failures;
+	long pair_wait, addr_wait, delay_wait;
+	long long attempt;
+};
+
+/* One attempt of login from addr, atomically: under advisory locks of the
+ * login and of the address, in one transaction, the failures are counted
+ * and, when no rule refuses, the attempt is recorded as a failure before
+ * its password is checked, so that attempts made in parallel each count
+ * the ones before them. The attempt that proves right removes it
+ * (db_session_start). DB_OK with *out (refused or not), or the failure
+ * (nothing recorded, *out zero). */
+enum db_rc db_session_attempt(struct db *db, const char *login, const char *addr,
+                              const struct db_throttle_policy *policy, struct db_throttle *out);
 
 /* The password hash and active flag of login; DB_MISSING when unknown.
  * hash has room for 128 bytes. */
 enum db_rc db_session_credentials(struct db *db, const char *login, int *id, char hash[128],
                                   bool *active);
 
-/* Records a failed sign-in of login from addr. */
-enum db_rc db_session_failed(struct db *db, const char *login, const char *addr);
-
-/* A new session for user with token_hash and csrf, clearing the login's
- * failures, in one transaction. */
-enum db_rc db_session_start(struct db *db, int user, const char *login, const char *token_hash,
-                            const char *csrf);
+/* A new session for user with token_hash and csrf, forgetting the
+ * failures of login from addr (its attempt's among them), in one
+ * transaction. */
+enum db_rc db_session_start(struct db *db, int user, const char *login, const char *addr,
+                            const char *token_hash, const char *csrf);
 
 /* Ends the session of token_hash. */
 enum db_rc db_session_end(struct db *db, const char *token_hash);

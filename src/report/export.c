@@ -60,18 +60,52 @@ buf_add(struct buf *b, const char *s, size_t n)
 	b->p[b->len] = '\0';
 }
 
+/* A spreadsheet reads a cell that begins with = + - @ as a formula, and
+ * skips a leading TAB or CR before it looks (OWASP, "CSV Injection"). */
+static bool
+formula_start(char c)
+{
+	return c != '\0' && strchr("=+-@\t\r", c) != NULL;
+}
+
+bool
+export_cell_neutralise(const char *s)
+{
+	/* Apostrophes already in front get one more, so that the import,
+	 * which takes exactly one away, gives back what was written. */
+	s += strspn(s, "'");
+	return formula_start(*s);
+}
+
+void
+export_cell_restore(char *s)
+{
+	size_t n = strspn(s, "'");
+
+	if (n > 0 && formula_start(s[n]))
+		memmove(s, s + 1, strlen(s));
+}
+
 /* RFC 4180: quoted when it holds a comma, a quote or a line break; quotes
- * inside are doubled. */
+ * inside are doubled. Also quoted: a cell with a semicolon, which is the
+ * separator where the locale's decimal mark is a comma (a second cell
+ * could begin there), and a neutralised cell, which OWASP would have
+ * quoted too. A cell that could start a formula gets the apostrophe in
+ * front that makes a spreadsheet take it as text (export_cell_neutralise);
+ * no FY2024 cell starts so, so that file's bytes do not change. */
 static void
 csv_field(struct buf *b, const char *s)
 {
+	bool neutral = export_cell_neutralise(s);
 	const char *q;
 
-	if (strpbrk(s, ",\"\r\n") == NULL) {
+	if (!neutral && strpbrk(s, ",;\"\r\n") == NULL) {
 		buf_add(b, s, strlen(s));
 		return;
 	}
 	buf_add(b, "\"", 1);
+	if (neutral)
+		buf_add(b, "'", 1);
 	while ((q = strchr(s, '"')) != NULL) {
 		buf_add(b, s, (size_t)(q - s) + 1);
 		buf_add(b, "\"", 1);
@@ -160,6 +194,14 @@ xlsx_sheet(lxw_workbook *wb, const struct export_table *t)
 		lxw_row_t x = (lxw_row_t)(r + 1);
 
 		worksheet_write_number(ws, x, 0, atof(row[0]), mark);
+		/* Every text is a string cell (t="s", a shared string), never a
+		 * formula (<f>): Excel and LibreOffice evaluate only formulas, so
+		 * =HYPERLINK(…) here is inert text and needs no apostrophe — one
+		 * would show, and change the report's words. What is left is a
+		 * user who edits such a cell and presses Enter, which makes it a
+		 * formula; the quotePrefix style that prevents even that needs
+		 * format_set_quote_prefix, which Debian 12's libxlsxwriter 1.1.4
+		 * does not have. */
 		for (c = 1; c < EXPORT_COLUMNS; c++)
 			worksheet_write_string(ws, x, (lxw_col_t)c, row[c], c == 4 ? mark : cell);
 	}

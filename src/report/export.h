@@ -3,6 +3,7 @@
 #ifndef SHINCHOKU_EXPORT_H
 #define SHINCHOKU_EXPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define EXPORT_COLUMNS 10
@@ -23,8 +24,18 @@ struct export_table {
  * for fiscal year fy: the CSV's header, which the import checks. */
 void export_header(int fy, char keys[EXPORT_COLUMNS][32]);
 
+/* Formula injection (OWASP): a cell that begins with = + - @ TAB or CR,
+ * after any apostrophes, is written to the CSV with one apostrophe more in
+ * front, so that a spreadsheet shows it as text; export_cell_neutralise
+ * says whether s is such a cell. export_cell_restore takes that one
+ * apostrophe away again, in place (the import does), so that an export
+ * read back is the text exactly: restore(neutralise(s)) == s for every s. */
+bool export_cell_neutralise(const char *s);
+void export_cell_restore(char *s);
+
 /* CSV: UTF-8 with a BOM (Excel then reads it as UTF-8), CRLF, RFC 4180
- * quoting. Returns a malloc'd buffer and its length in *len, NULL on no memory. */
+ * quoting, cells neutralised as above. Returns a malloc'd buffer and its length in *len, NULL on no
+ * memory. */
 char *export_csv(const struct export_table *t, size_t *len);
 
 /* XLSX written by libxlsxwriter through a private temporary file, with

@@ -398,6 +398,11 @@ yi_rows(struct yi *y, const struct csv *c)
 	if (!check_header(y, &c->rows[0]))
 		return;
 	for (i = 1; i < c->nrows && !y->failed; i++) {
+		/* The export's apostrophe before a cell that could start a
+		 * formula is not part of the text: off again, so an export comes
+		 * back exactly as it went out (export_cell_restore). */
+		for (size_t f = 0; f < c->rows[i].nfields; f++)
+			export_cell_restore(c->rows[i].fields[f]);
 		before = json_object_array_length(y->problems);
 		if (check_row(y, &c->rows[i], &seq, &status) &&
 		    json_object_array_length(y->problems) == before && !current(y, seq)->relisted)

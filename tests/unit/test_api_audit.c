@@ -1,6 +1,7 @@
 /* The audit trail through the real door, against a fake db: entity and id
  * are required before the session is looked at; any signed-in user,
- * viewer or admin, reads the same history, as the old handler did. */
+ * viewer or admin, reads the same history, as the old handler did —
+ * except the history of users, which is for admins only. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -77,6 +78,35 @@ test_viewer_and_admin_alike(void **state)
 	http_response_free(&res);
 }
 
+/* The history of users holds the user directory (logins, names, roles,
+ * departments): below admin it is a 403 naming entity, and the log is not
+ * read at all; an admin reads it like any other history. */
+static void
+test_user_history_for_admins(void **state)
+{
+	static const char *const roles[] = {"viewer", "staff", "manager"};
+	struct http_response res;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof roles / sizeof roles[0]; i++) {
+		fake_sign_in(roles[i], 2, 1);
+		audit("entity=app_user&id=1", true, &res);
+		assert_int_equal(res.status, 403);
+		assert_string_equal(fake_error_code(&res), "forbidden");
+		assert_string_equal(fake_error_field(&res), "entity");
+		http_response_free(&res);
+	}
+	assert_int_equal(fk.calls, 0);
+	fake_sign_in("admin", 1, 0);
+	audit("entity=app_user&id=1", true, &res);
+	assert_int_equal(res.status, 200);
+	assert_string_equal(fk.entity, "app_user");
+	assert_string_equal(fk.id, "1");
+	http_response_free(&res);
+	assert_int_equal(fk.calls, 1);
+}
+
 static void
 test_signed_in_only(void **state)
 {
@@ -142,6 +172,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup(test_viewer_and_admin_alike, setup),
+	    cmocka_unit_test_setup(test_user_history_for_admins, setup),
 	    cmocka_unit_test_setup(test_signed_in_only, setup),
 	    cmocka_unit_test_setup(test_bad_input, setup),
 	    cmocka_unit_test_setup(test_db_away, setup),

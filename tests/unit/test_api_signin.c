@@ -1,6 +1,9 @@
 /* Sign-in, who am I and sign-out through the real door, against a fake db:
- * a failed sign-in never says which part was wrong, throttling answers
- * 429 with Retry-After, and a write that fails is never a silent success. */
+ * a failed sign-in never says which part was wrong, every attempt is
+ * counted before its password is checked, throttling answers 429 with
+ * Retry-After, and a write that fails is never a silent success. (The
+ * rules of the throttle are SQL: tests/integration/hostile.test.mjs tries
+ * them on the real database.) */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -22,25 +25,34 @@
 
 /* What the fake answers, and what it was asked. */
 static struct {
-	struct db_throttle throttle;
-	enum db_rc throttle_rc, credentials_rc, failed_rc, start_rc, end_rc, user_rc;
+	struct db_throttle throttle; /* .attempt 0 here: the fake lets it through as 7 */
+	bool refuse;
+	enum db_rc attempt_rc, credentials_rc, start_rc, end_rc, user_rc;
 	bool active;
-	int throttles, credentials, failures, starts, ends;
-	char failed_login[64], failed_addr[64], start_login[64], start_hash[65], start_csrf[65];
-	char end_hash[65];
+	int attempts, credentials, starts, ends;
+	struct db_throttle_policy policy;
+	char attempt_login[64], attempt_addr[64], start_login[64], start_addr[64];
+	char start_hash[65], start_csrf[65], end_hash[65];
 	int start_user;
 } fk;
 
 static char good_hash[CRYPTO_HASH_MAX];
 
 enum db_rc
-db_session_throttle(struct db *db, const char *login, const char *addr, int window_minutes,
-                    struct db_throttle *out)
+db_session_attempt(struct db *db, const char *login, const char *addr,
+                   const struct db_throttle_policy *policy, struct db_throttle *out)
 {
-	(void)db, (void)login, (void)addr, (void)window_minutes;
-	fk.throttles++;
+	(void)db;
+	fk.attempts++;
+	fk.policy = *policy;
+	snprintf(fk.attempt_login, sizeof fk.attempt_login, "%s", login);
+	snprintf(fk.attempt_addr, sizeof fk.attempt_addr, "%s", addr);
+	memset(out, 0, sizeof *out);
+	if (fk.attempt_rc != DB_OK)
+		return fk.attempt_rc;
 	*out = fk.throttle;
-	return fk.throttle_rc;
+	out->attempt = fk.refuse ? 0 : 7;
+	return DB_OK;
 }
 
 enum db_rc
@@ -58,23 +70,14 @@ db_session_credentials(struct db *db, const char *login, int *id, char hash[128]
 }
 
 enum db_rc
-db_session_failed(struct db *db, const char *login, const char *addr)
-{
-	(void)db;
-	fk.failures++;
-	snprintf(fk.failed_login, sizeof fk.failed_login, "%s", login);
-	snprintf(fk.failed_addr, sizeof fk.failed_addr, "%s", addr);
-	return fk.failed_rc;
-}
-
-enum db_rc
-db_session_start(struct db *db, int user, const char *login, const char *token_hash,
-                 const char *csrf)
+db_session_start(struct db *db, int user, const char *login, const char *addr,
+                 const char *token_hash, const char *csrf)
 {
 	(void)db;
 	fk.starts++;
 	fk.start_user = user;
 	snprintf(fk.start_login, sizeof fk.start_login, "%s", login);
+	snprintf(fk.start_addr, sizeof fk.start_addr, "%s", addr);
 	snprintf(fk.start_hash, sizeof fk.start_hash, "%s", token_hash);
 	snprintf(fk.start_csrf, sizeof fk.start_csrf, "%s", csrf);
 	return fk.start_rc;
@@ -141,10 +144,17 @@ test_success_sets_cookie_and_no_store(void **state)
 	(void)state;
 	sign_in("{\"login\":\"viewer\",\"password\":\"" PASSWORD "\"}", &res);
 	assert_int_equal(res.status, 200);
+	assert_int_equal(fk.attempts, 1);
 	assert_int_equal(fk.starts, 1);
-	assert_int_equal(fk.failures, 0);
 	assert_int_equal(fk.start_user, 42);
+	/* The session forgets the failures of this login from this address. */
 	assert_string_equal(fk.start_login, "viewer");
+	assert_string_equal(fk.start_addr, "127.0.0.1");
+	/* The policy is the configuration's (defaults) and the 60 s delay cap. */
+	assert_int_equal(fk.policy.window_minutes, 15);
+	assert_int_equal(fk.policy.pair_max, 5);
+	assert_int_equal(fk.policy.addr_max, 50);
+	assert_int_equal(fk.policy.delay_max_seconds, 60);
 	assert_string_equal(http_get_header(&res, "Cache-Control"), "no-store");
 	assert_int_equal(header_count(&res, "Cache-Control"), 1);
 	cookie = http_get_header(&res, "Set-Cookie");
@@ -167,7 +177,8 @@ test_success_sets_cookie_and_no_store(void **state)
 }
 
 /* Unknown login, wrong password, inactive user: the same 401, each
- * recorded as a failure, none revealing which part was wrong. */
+ * counted (as an attempt, before the check) and none revealing which part
+ * was wrong; there is no second write to forget. */
 static void
 test_failures_look_alike(void **state)
 {
@@ -188,50 +199,58 @@ test_failures_look_alike(void **state)
 	assert_string_equal(unknown.body, inactive.body);
 	assert_null(http_get_header(&wrong, "Set-Cookie"));
 	assert_null(http_get_header(&inactive, "Set-Cookie"));
-	assert_int_equal(fk.failures, 3);
+	assert_int_equal(fk.attempts, 3);
+	assert_int_equal(fk.credentials, 3);
 	assert_int_equal(fk.starts, 0);
-	assert_string_equal(fk.failed_login, "viewer");
-	assert_string_equal(fk.failed_addr, "127.0.0.1");
+	assert_string_equal(fk.attempt_login, "viewer");
+	assert_string_equal(fk.attempt_addr, "127.0.0.1");
 	http_response_free(&unknown);
 	http_response_free(&wrong);
 	http_response_free(&inactive);
 }
 
+/* A refused attempt is a 429 with the longest wait of the rules that
+ * refuse, and its password is never looked at. */
 static void
 test_throttled_429_with_retry_after(void **state)
 {
+	static const struct {
+		struct db_throttle t;
+		const char *wait;
+	} cases[] = {
+	    {{.pair_failures = 5, .pair_wait = 42}, "42"},
+	    {{.pair_failures = 5, .pair_wait = 10, .addr_failures = 50, .addr_wait = 300}, "300"},
+	    {{.login_failures = 9, .pair_failures = 1, .delay_wait = 16}, "16"},
+	    {{.pair_failures = 5, .pair_wait = 100, .delay_wait = 60}, "100"},
+	    {{.addr_failures = 50}, "1"}, /* never less than 1 */
+	};
 	struct http_response res;
+	size_t i;
 
 	(void)state;
-	fk.throttle = (struct db_throttle){.login_failures = 5, .login_wait = 42};
-	sign_in("{\"login\":\"viewer\",\"password\":\"" PASSWORD "\"}", &res);
-	assert_int_equal(res.status, 429);
-	assert_string_equal(fake_error_code(&res), "too_many_attempts");
-	assert_string_equal(http_get_header(&res, "Retry-After"), "42");
+	fk.refuse = true;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		fk.throttle = cases[i].t;
+		sign_in("{\"login\":\"viewer\",\"password\":\"" PASSWORD "\"}", &res);
+		assert_int_equal(res.status, 429);
+		assert_string_equal(fake_error_code(&res), "too_many_attempts");
+		assert_string_equal(http_get_header(&res, "Retry-After"), cases[i].wait);
+		assert_null(http_get_header(&res, "Set-Cookie"));
+		http_response_free(&res);
+	}
 	assert_int_equal(fk.credentials, 0);
-	assert_int_equal(fk.failures, 0);
-	http_response_free(&res);
+	assert_int_equal(fk.starts, 0);
 
-	/* The address's wait when it is the longer; never less than 1. */
-	fk.throttle = (struct db_throttle){
-	    .login_failures = 5, .login_wait = 10, .addr_failures = 50, .addr_wait = 300};
-	sign_in("{\"login\":\"viewer\",\"password\":\"" PASSWORD "\"}", &res);
-	assert_string_equal(http_get_header(&res, "Retry-After"), "300");
-	http_response_free(&res);
-	fk.throttle = (struct db_throttle){.addr_failures = 50};
-	sign_in("{\"login\":\"viewer\",\"password\":\"" PASSWORD "\"}", &res);
-	assert_int_equal(res.status, 429);
-	assert_string_equal(http_get_header(&res, "Retry-After"), "1");
-	http_response_free(&res);
-
-	/* Below both limits: not throttled. */
-	fk.throttle = (struct db_throttle){.login_failures = 4, .addr_failures = 49};
+	/* Let through, whatever the counts say: the db decided. */
+	fk.refuse = false;
+	fk.throttle = (struct db_throttle){.login_failures = 40, .addr_failures = 49};
 	sign_in("{\"login\":\"viewer\",\"password\":\"" PASSWORD "\"}", &res);
 	assert_int_equal(res.status, 200);
 	http_response_free(&res);
 }
 
-/* A write that fails is the failure, not a 200 nor a 401. */
+/* A write that fails is the failure, not a 200 nor a 401; an attempt
+ * that could not be counted is never checked. */
 static void
 test_failed_writes_are_503(void **state)
 {
@@ -246,25 +265,23 @@ test_failed_writes_are_503(void **state)
 	http_response_free(&res);
 
 	fk.start_rc = DB_OK;
-	fk.failed_rc = DB_AWAY;
+	fk.attempt_rc = DB_AWAY;
+	fk.credentials = 0;
 	sign_in("{\"login\":\"viewer\",\"password\":\"wrong-password\"}", &res);
-	assert_int_equal(res.status, 503);
-	assert_int_equal(fk.failures, 1);
-	http_response_free(&res);
-
-	fk.failed_rc = DB_OK;
-	fk.throttle_rc = DB_AWAY;
-	fk.credentials = fk.failures = 0;
-	sign_in("{\"login\":\"viewer\",\"password\":\"" PASSWORD "\"}", &res);
 	assert_int_equal(res.status, 503);
 	assert_int_equal(fk.credentials, 0);
 	http_response_free(&res);
+	sign_in("{\"login\":\"viewer\",\"password\":\"" PASSWORD "\"}", &res);
+	assert_int_equal(res.status, 503);
+	assert_int_equal(fk.credentials, 0);
+	assert_int_equal(fk.starts, 1);
+	http_response_free(&res);
 
-	fk.throttle_rc = DB_OK;
+	fk.attempt_rc = DB_OK;
 	fk.credentials_rc = DB_AWAY;
 	sign_in("{\"login\":\"viewer\",\"password\":\"" PASSWORD "\"}", &res);
 	assert_int_equal(res.status, 503);
-	assert_int_equal(fk.failures, 0);
+	assert_int_equal(fk.starts, 1);
 	http_response_free(&res);
 }
 
@@ -282,7 +299,7 @@ test_bad_input_never_reaches_the_db(void **state)
 	assert_int_equal(res.status, 400);
 	assert_string_equal(fake_error_field(&res), "remember");
 	http_response_free(&res);
-	assert_int_equal(fk.throttles + fk.credentials + fk.failures + fk.starts, 0);
+	assert_int_equal(fk.attempts + fk.credentials + fk.starts, 0);
 }
 
 static void

@@ -23,6 +23,7 @@ const PATH = '/api/reports/2024/summary';
 // The server's limits (src/base/config.c defaults; scripts/dev keeps them).
 // Assertions on time allow several times these: the machine may be busy.
 const LOCK_TIMEOUT_MS = 5000;
+const STATEMENT_TIMEOUT_MS = 10000;
 const NGINX_TIMEOUT_MS = 60000;
 
 const execFileP = promisify(execFile);
@@ -292,15 +293,18 @@ test('the stack runs its configured number of workers', async () => {
   assert.equal(r.status, 200);
 });
 
+// The workers once all WANT of them run.
+const fullSet = (master) => waitFor(`${WANT} workers`, () => {
+  const w = workers(master);
+  return w.length === WANT && w;
+}, 10000);
+
 // While 4 clients call the API, sends sig to target(workers before), waits
 // until replaced(before, now) holds for the full set of workers, and keeps
 // the clients going about 3 s in all (a little past the replacement).
 async function signalUnderLoad(target, sig, what, replaced, ms) {
   const master = masterPid();
-  const before = await waitFor(`${WANT} workers`, () => {
-    const w = workers(master);
-    return w.length === WANT && w;
-  }, 10000);
+  const before = await fullSet(master);
   const logAt = logSize();
   const client = load(4);
   let after_;
@@ -372,10 +376,7 @@ test('SIGTERM with a slow request in flight: it finishes, then the worker exits'
   const [rec] = await ourRecords(1);
   const admin = await signIn('admin');
   const master = masterPid();
-  const before = await waitFor(`${WANT} workers`, () => {
-    const w = workers(master);
-    return w.length === WANT && w;
-  }, 10000);
+  const before = await fullSet(master);
   const logAt = logSize();
   const lock = await lockRecord(rec.id);
   let answer;
@@ -581,7 +582,8 @@ test('a row locked elsewhere: writes answer 503 timeout in time, nothing written
       assert.equal(r.status, 200, `after the lock: ${r.status} ${r.text}`);
     }
     figures(`stuck lock: 2 writes answered 503 timeout after ${answers.map((r) => r.ms).join(' / ')} ms`
-      + ` (lock timeout ${LOCK_TIMEOUT_MS} ms), health 200 after ${health.ms} ms, 0 written`);
+      + ` (lock timeout ${LOCK_TIMEOUT_MS} ms; the second in line waits for the first, then for the lock,`
+      + ` at most the statement timeout ${STATEMENT_TIMEOUT_MS} ms), health 200 after ${health.ms} ms, 0 written`);
     await restore(a, [rec]);
   });
 

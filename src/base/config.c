@@ -47,6 +47,9 @@ static const struct ckey config_keys[] = {
     NUM(login_max_failures, C_INT, 1, 1000),
     NUM(addr_max_failures, C_INT, 1, 100000),
     NUM(login_lock_minutes, C_INT, 1, 24 * 60),
+    NUM(db_statement_timeout_ms, C_INT, 0, 3600 * 1000),
+    NUM(db_lock_timeout_ms, C_INT, 0, 3600 * 1000),
+    NUM(db_idle_tx_timeout_ms, C_INT, 0, 3600 * 1000),
 };
 
 void
@@ -67,6 +70,12 @@ config_defaults(struct config *c)
 	c->login_max_failures = 5;
 	c->addr_max_failures = 50;
 	c->login_lock_minutes = 15;
+	/* Well under nginx's fastcgi_read_timeout (60 s), so that the worker
+	 * answers before nginx gives up and a write it could not finish in
+	 * time is rolled back, not committed after the client saw an error. */
+	c->db_statement_timeout_ms = 10000;
+	c->db_lock_timeout_ms = 5000;
+	c->db_idle_tx_timeout_ms = 10000;
 }
 
 static const struct ckey *

@@ -23,6 +23,12 @@ struct config {
 	int login_max_failures;   /* failed sign-ins per login before 429 */
 	int addr_max_failures;    /* failed sign-ins per client address before 429 */
 	int login_lock_minutes;   /* the window those failures are counted in */
+	/* The workers' time limits (PostgreSQL's statement_timeout, lock_timeout,
+	 * idle_in_transaction_session_timeout), in ms; 0 = none. A transaction
+	 * of a worker that outlasts the statement limit is rolled back. */
+	int db_statement_timeout_ms;
+	int db_lock_timeout_ms;
+	int db_idle_tx_timeout_ms;
 };
 
 /* Fills defaults. */

@@ -40,7 +40,8 @@ const char cli_usage[] =
     "  listen, socket_mode, socket_group, workers, max_requests, grace_seconds,\n"
     "  db, db_admin, sql_dir, body_limit, pid_file, session_idle_minutes,\n"
     "  session_max_hours, cookie_secure, login_max_failures, addr_max_failures,\n"
-    "  login_lock_minutes\n";
+    "  login_lock_minutes, db_statement_timeout_ms, db_lock_timeout_ms,\n"
+    "  db_idle_tx_timeout_ms\n";
 
 /* The owning role's connection, with every statement prepared and the
  * scale loaded (db_ensure); NULL (logged) when it cannot connect. */

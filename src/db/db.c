@@ -1,12 +1,14 @@
 /* The process's PostgreSQL connection. Connection loss is expected (the
  * server restarts, a failover happens): a broken handle is reset at the next
- * db_ensure, and every statement is prepared again because PQreset drops
- * them. While the server is away callers get DB_AWAY and answer 503. */
+ * db_ensure, and every statement is prepared again and the time limits set
+ * again because PQreset drops both. While the server is away callers get
+ * DB_AWAY and answer 503. */
 #include "db_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 #include "scale.h"
@@ -15,7 +17,9 @@ struct db {
 	char *conninfo;
 	PGconn *conn;
 	bool prepared;    /* statements exist on this connection */
+	bool limited;     /* the time limits are set on this connection */
 	bool away_logged; /* log "database away" once per outage */
+	struct db_limits limits;
 	struct db_fault fault;
 };
 
@@ -42,6 +46,13 @@ db_free(struct db *db)
 		PQfinish(db->conn);
 	free(db->conninfo);
 	free(db);
+}
+
+void
+db_set_limits(struct db *db, const struct db_limits *limits)
+{
+	db->limits = *limits;
+	db->limited = false;
 }
 
 PGconn *
@@ -120,26 +131,60 @@ prepare_all(struct db *db)
 	return load_scale(db);
 }
 
+/* Session settings, so they hold for every statement of the session
+ * whatever its SQL; a reconnect starts a new session, which is why
+ * db_connect_only sets them again. 0 (a limit of 0 is none), or -1. */
+static int
+set_limits(struct db *db)
+{
+	char v[3][24];
+	const char *p[3] = {dbi_int(v[0], db->limits.statement_ms),
+	                    dbi_int(v[1], db->limits.lock_ms),
+	                    dbi_int(v[2], db->limits.idle_tx_ms)};
+	PGresult *r;
+	int rc;
+
+	if (db->limits.statement_ms == 0 && db->limits.lock_ms == 0 && db->limits.idle_tx_ms == 0)
+		return 0;
+	r = PQexecParams(db->conn,
+	                 "SELECT set_config('statement_timeout', $1, false),"
+	                 " set_config('lock_timeout', $2, false),"
+	                 " set_config('idle_in_transaction_session_timeout', $3, false)",
+	                 3, NULL, p, NULL, NULL, 0);
+	if ((rc = result_ok(r) ? 0 : -1) != 0)
+		log_error("time limits not set: %s", PQerrorMessage(db->conn));
+	PQclear(r);
+	return rc;
+}
+
 int
 db_connect_only(struct db *db)
 {
-	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
-		return 0;
-	if (db->conn == NULL)
-		db->conn = PQconnectdb(db->conninfo);
-	else
-		PQreset(db->conn);
-	db->prepared = false;
 	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
-		if (!db->away_logged)
-			log_error("database unavailable: %s",
-			          db->conn ? PQerrorMessage(db->conn) : "out of memory");
-		db->away_logged = true;
-		return -1;
+		if (db->conn == NULL)
+			db->conn = PQconnectdb(db->conninfo);
+		else
+			PQreset(db->conn);
+		db->prepared = false;
+		db->limited = false;
+		if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
+			if (!db->away_logged)
+				log_error("database unavailable: %s",
+				          db->conn ? PQerrorMessage(db->conn) : "out of memory");
+			db->away_logged = true;
+			return -1;
+		}
+		if (db->away_logged)
+			log_info("database connection restored");
+		db->away_logged = false;
 	}
-	if (db->away_logged)
-		log_info("database connection restored");
-	db->away_logged = false;
+	/* A session without its limits is not used: a request could then
+	 * outlast nginx and commit after the client was told it failed. */
+	if (!db->limited) {
+		if (set_limits(db) != 0)
+			return -1;
+		db->limited = true;
+	}
 	return 0;
 }
 
@@ -241,29 +286,38 @@ json_cell(const PGresult *r, char **json)
 	return dbi_strdup(PQgetvalue(r, 0, 0), json);
 }
 
-enum db_rc
-dbi_json(struct db *db, const char *stmt, int n, const char *const *params, char **json)
+/* stmt, and once more on a fresh connection when the one it ran on had
+ * broken since the last request (the server restarted): only for a
+ * statement that may run twice, outside a transaction (a lost one is
+ * gone with its connection, so running the rest alone would be wrong). */
+static PGresult *
+exec_repeatable(struct db *db, const char *stmt, int n, const char *const *params)
 {
 	PGresult *r = NULL;
-	enum db_rc rc;
 
-	*json = NULL;
-	/* A connection that broke since the last request (the server
-	 * restarted) gets one retry on a fresh one: safe for a read outside a
-	 * transaction. */
 	if (db_ensure(db) == 0 && (r = dbi_exec(db, stmt, n, params)) == NULL &&
 	    !db_in_transaction(db) && db_ensure(db) == 0)
 		r = dbi_exec(db, stmt, n, params);
+	return r;
+}
+
+enum db_rc
+dbi_json(struct db *db, const char *stmt, int n, const char *const *params, char **json)
+{
+	PGresult *r = exec_repeatable(db, stmt, n, params);
+	enum db_rc rc;
+
+	*json = NULL;
 	if ((rc = dbi_rc(db, r)) == DB_OK)
 		rc = json_cell(r, json);
 	PQclear(r);
 	return rc;
 }
 
-enum db_rc
-dbi_rows(struct db *db, const char *stmt, int n, const char *const *params, PGresult **out)
+/* The result r as dbi_rows hands it out. */
+static enum db_rc
+rows_of(struct db *db, PGresult *r, PGresult **out)
 {
-	PGresult *r = dbi_exec(db, stmt, n, params);
 	enum db_rc rc = dbi_rc(db, r);
 
 	*out = NULL;
@@ -272,6 +326,19 @@ dbi_rows(struct db *db, const char *stmt, int n, const char *const *params, PGre
 	else
 		PQclear(r);
 	return rc;
+}
+
+enum db_rc
+dbi_rows(struct db *db, const char *stmt, int n, const char *const *params, PGresult **out)
+{
+	return rows_of(db, dbi_exec(db, stmt, n, params), out);
+}
+
+enum db_rc
+dbi_rows_repeatable(struct db *db, const char *stmt, int n, const char *const *params,
+                    PGresult **out)
+{
+	return rows_of(db, exec_repeatable(db, stmt, n, params), out);
 }
 
 enum db_rc
@@ -384,16 +451,31 @@ dbi_run(struct db *db, const char *sql, int n, const char *const *params)
 	return rc;
 }
 
+/* The connection as dbi_tx (prepared) or dbi_tx_unprepared needs it. */
+static int
+reconnect(struct db *db, bool prepared)
+{
+	return prepared ? db_ensure(db) : db_connect_only(db);
+}
+
 static enum db_rc
-tx_begin(struct db *db, int user, const char *channel)
+tx_begin(struct db *db, bool prepared, int user, const char *channel)
 {
 	char id[24] = "";
 	const char *p[2] = {id, channel};
+	PGresult *r;
 	enum db_rc rc;
 
 	if (user > 0)
 		dbi_int(id, user);
-	if ((rc = dbi_run(db, "BEGIN", 0, NULL)) != DB_OK)
+	/* A BEGIN that met a connection broken since the last request (the
+	 * server restarted) opened nothing: it is run again on a fresh one,
+	 * so the first write after a restart does not fail. */
+	if ((r = dbi_sql(db, "BEGIN", 0, NULL)) == NULL && reconnect(db, prepared) == 0)
+		r = dbi_sql(db, "BEGIN", 0, NULL);
+	rc = dbi_rc(db, r);
+	PQclear(r);
+	if (rc != DB_OK)
 		return rc;
 	return dbi_run(db,
 	               "SELECT set_config('app.user_id', $1, true),"
@@ -401,17 +483,47 @@ tx_begin(struct db *db, int user, const char *channel)
 	               2, p);
 }
 
-/* BEGIN, fn, COMMIT on a connection that is up; see dbi_tx. */
+/* Records a fault of our own making (no server result carries it). */
 static enum db_rc
-tx_run(struct db *db, int user, const char *channel, bool dry_run,
+fault(struct db *db, const char *sqlstate, const char *message)
+{
+	memset(&db->fault, 0, sizeof db->fault);
+	snprintf(db->fault.sqlstate, sizeof db->fault.sqlstate, "%s", sqlstate);
+	snprintf(db->fault.message, sizeof db->fault.message, "%s", message);
+	return DB_REFUSED;
+}
+
+static long long
+ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000LL + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* BEGIN, fn, COMMIT on a connection that is up; see dbi_tx. Returns fn's
+ * failure (rolled back), a failed BEGIN or COMMIT, DB_REFUSED 57014 when
+ * the whole took longer than the statement limit (rolled back: nginx or
+ * the client may have given up), DB_REFUSED 08007 when COMMIT was sent
+ * and no answer came, or DB_OK (committed; dry run: rolled back). */
+static enum db_rc
+tx_run(struct db *db, bool prepared, int user, const char *channel, bool dry_run,
        enum db_rc (*fn)(struct db *db, void *arg), void *arg)
 {
 	struct db_fault saved;
+	struct timespec t0;
 	PGresult *r;
 	enum db_rc rc;
 
-	if ((rc = tx_begin(db, user, channel)) == DB_OK)
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if ((rc = tx_begin(db, prepared, user, channel)) == DB_OK)
 		rc = fn(db, arg);
+	/* Each statement has the limit; this bounds the transaction too, so
+	 * that many statements just under it cannot add up past nginx. */
+	if (rc == DB_OK && !dry_run && db->limits.statement_ms > 0 &&
+	    ms_since(&t0) > db->limits.statement_ms)
+		rc = fault(db, "57014", "the transaction took longer than statement_timeout");
 	if (rc != DB_OK || dry_run) {
 		/* Keep the fault that ended it, not ROLLBACK's. */
 		saved = db->fault;
@@ -419,7 +531,13 @@ tx_run(struct db *db, int user, const char *channel, bool dry_run,
 		db->fault = saved;
 		return rc;
 	}
-	r = dbi_sql(db, "COMMIT", 0, NULL);
+	/* fn's last statement answered, so the connection was up: no answer
+	 * to COMMIT means the server may have committed before it went away.
+	 * That is not a failure to report, only an outcome to check. */
+	if ((r = dbi_sql(db, "COMMIT", 0, NULL)) == NULL) {
+		log_error("COMMIT sent, no answer: the transaction may or may not have committed");
+		return fault(db, "08007", "the connection broke during COMMIT");
+	}
 	rc = dbi_rc(db, r);
 	/* COMMIT of a failed transaction "succeeds" as ROLLBACK. */
 	if (rc == DB_OK && strcmp(PQcmdStatus(r), "ROLLBACK") == 0)
@@ -435,7 +553,7 @@ dbi_tx(struct db *db, int user, const char *channel, bool dry_run,
 {
 	if (db_ensure(db) != 0)
 		return DB_AWAY;
-	return tx_run(db, user, channel, dry_run, fn, arg);
+	return tx_run(db, true, user, channel, dry_run, fn, arg);
 }
 
 enum db_rc
@@ -443,5 +561,5 @@ dbi_tx_unprepared(struct db *db, enum db_rc (*fn)(struct db *db, void *arg), voi
 {
 	if (db_connect_only(db) != 0)
 		return DB_AWAY;
-	return tx_run(db, 0, "cli", false, fn, arg);
+	return tx_run(db, false, 0, "cli", false, fn, arg);
 }

@@ -10,7 +10,9 @@
 struct db;
 
 /* What a db_* call did. Only DB_OK changed or read anything; every other
- * outcome left the database as it was (the transaction was rolled back). */
+ * outcome left the database as it was (the transaction was rolled back),
+ * except DB_REFUSED with SQLSTATE 08007: the COMMIT was sent and its
+ * answer lost, so the write may or may not have happened. */
 enum db_rc {
 	DB_OK = 0,
 	DB_MISSING, /* no such record */
@@ -33,6 +35,19 @@ struct db_fault {
 /* Creates the handle; connects lazily. conninfo is copied. */
 struct db *db_new(const char *conninfo);
 void db_free(struct db *db);
+
+/* Time limits the server applies to every statement, lock wait and idle
+ * transaction of this handle's sessions, in ms (0: none). They are set at
+ * each connect and reconnect; a transaction that runs longer than
+ * statement_ms in all is rolled back rather than committed (DB_REFUSED,
+ * SQLSTATE 57014), so a worker never commits after its caller's time. */
+struct db_limits {
+	int statement_ms;
+	int lock_ms;
+	int idle_tx_ms;
+};
+/* Takes effect at the next connect; call it before the first db_ensure. */
+void db_set_limits(struct db *db, const struct db_limits *limits);
 
 /* Connects (or reconnects after an outage), prepares every statement of
  * the server (db/statements.c) and loads the status scale. Returns 0 when

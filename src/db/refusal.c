@@ -47,6 +47,10 @@ static const struct db_refusal db_refusals[] = {
 	 "処理に時間がかかりすぎたため中止しました。しばらくしてから、もう一度お試しください。"},
 	{"55P03", NULL, 503, "timeout", NULL,
 	 "ほかの処理が終わるのを待ちきれませんでした。しばらくしてから、もう一度お試しください。"},
+	/* No answer to COMMIT (db.c): it may have committed, so the user is
+	 * told to look, not that it failed. */
+	{"08007", NULL, 503, "commit_unknown", NULL,
+	 "保存できたかどうかを確認できませんでした。ページを再読み込みして、内容が保存されているかを確かめてください。"},
 	{"40001", NULL, 503, "busy", NULL, "混み合っています。もう一度お試しください。"},
 	{"40P01", NULL, 503, "busy", NULL, "混み合っています。もう一度お試しください。"},
 };

@@ -93,7 +93,9 @@ db_session_find(struct db *db, const char *token_hash, int idle_minutes, int max
 	memset(out, 0, sizeof *out);
 	if (db_ensure(db) != 0)
 		return DB_AWAY;
-	if ((rc = dbi_rows(db, "auth_session", 3, p, &r)) != DB_OK)
+	/* Repeatable (it only touches last_seen_at): the first request after a
+	 * database restart would otherwise fail on the broken connection. */
+	if ((rc = dbi_rows_repeatable(db, "auth_session", 3, p, &r)) != DB_OK)
 		return rc;
 	if (PQntuples(r) == 1) {
 		out->id = atoi(PQgetvalue(r, 0, 0));

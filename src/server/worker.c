@@ -247,6 +247,8 @@ worker_run(const struct config *cfg, int listen_fd)
 		log_error("worker: out of memory");
 		return 1;
 	}
+	db_set_limits(db, &(struct db_limits){cfg->db_statement_timeout_ms, cfg->db_lock_timeout_ms,
+	                                      cfg->db_idle_tx_timeout_ms});
 	db_ensure(db); /* failure is fine: answered 503 later */
 	while (cfg->max_requests == 0 || served < cfg->max_requests) {
 		if (wait_readable(listen_fd, &waitmask) != 0)

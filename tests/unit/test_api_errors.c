@@ -41,6 +41,7 @@ test_rows(void **state)
 	    {"42501", "", 403, "forbidden", ""},
 	    {"57014", "", 503, "timeout", ""},
 	    {"55P03", "", 503, "timeout", ""},
+	    {"08007", "", 503, "commit_unknown", ""},
 	    {"40P01", "", 503, "busy", ""},
 	    {"XX000", "", 500, "internal", ""},
 	};

@@ -19,6 +19,33 @@ test_defaults(void **state)
 	assert_int_equal(c.max_requests, 10000);
 	assert_int_equal(c.body_limit, 1024 * 1024);
 	assert_string_equal(c.sql_dir, "sql");
+	/* The workers' time limits stay well under nginx's 60 s. */
+	assert_int_equal(c.db_statement_timeout_ms, 10000);
+	assert_int_equal(c.db_lock_timeout_ms, 5000);
+	assert_int_equal(c.db_idle_tx_timeout_ms, 10000);
+}
+
+static void
+test_time_limits(void **state)
+{
+	struct config c;
+	char err[256];
+
+	(void)state;
+	config_defaults(&c);
+	assert_int_equal(config_load_text(&c,
+	                                  "db_statement_timeout_ms = 2500\n"
+	                                  "db_lock_timeout_ms = 0\n",
+	                                  "t.conf", err, sizeof err),
+	                 0);
+	assert_int_equal(c.db_statement_timeout_ms, 2500);
+	assert_int_equal(c.db_lock_timeout_ms, 0);
+	assert_int_equal(config_set(&c, "db-idle-tx-timeout-ms", "750", err, sizeof err), 0);
+	assert_int_equal(c.db_idle_tx_timeout_ms, 750);
+	assert_int_equal(config_set(&c, "db_lock_timeout_ms", "-1", err, sizeof err), -1);
+	assert_non_null(strstr(err, "db_lock_timeout_ms"));
+	assert_int_equal(config_set(&c, "db_statement_timeout_ms", "3600001", err, sizeof err), -1);
+	assert_int_equal(c.db_statement_timeout_ms, 2500);
 }
 
 static void
@@ -114,11 +141,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_defaults),
-	    cmocka_unit_test(test_file_syntax),
-	    cmocka_unit_test(test_errors_name_line_and_key),
-	    cmocka_unit_test(test_overrides),
-	    cmocka_unit_test(test_load_file),
+	    cmocka_unit_test(test_defaults),    cmocka_unit_test(test_file_syntax),
+	    cmocka_unit_test(test_time_limits), cmocka_unit_test(test_errors_name_line_and_key),
+	    cmocka_unit_test(test_overrides),   cmocka_unit_test(test_load_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -48,6 +48,13 @@ enum db_rc dbi_json(struct db *db, const char *stmt, int n, const char *const *p
 enum db_rc dbi_rows(struct db *db, const char *stmt, int n, const char *const *params,
                     PGresult **out);
 
+/* dbi_rows for a statement that may run twice (the session lookup, an
+ * UPDATE of last_seen_at): outside a transaction, a connection that broke
+ * since the last request is replaced and stmt run once more, as dbi_json
+ * does for reads. Connects first (db_ensure). */
+enum db_rc dbi_rows_repeatable(struct db *db, const char *stmt, int n, const char *const *params,
+                               PGresult **out);
+
 /* Runs stmt whose row is (JSON document, version): DB_OK with *json (the
  * caller frees) and *version, DB_MISSING without a row, or the failure. */
 enum db_rc dbi_json_version(struct db *db, const char *stmt, int n, const char *const *params,
@@ -78,8 +85,13 @@ enum db_rc dbi_do(struct db *db, const char *stmt, int n, const char *const *par
  * trigger and the row-level policies read both — and runs fn(db, arg).
  * fn returns DB_OK to commit; any other outcome rolls back and is
  * returned, as is a failed BEGIN or COMMIT (DB_AWAY, or DB_REFUSED for a
- * deferred constraint). With dry_run, a fn that succeeded is rolled back
- * too and DB_OK returned: the rules of the database were met. */
+ * deferred constraint). With time limits (db_set_limits), a transaction
+ * that took longer than the statement limit is rolled back instead of
+ * committed (DB_REFUSED, 57014); a COMMIT whose answer was lost is
+ * DB_REFUSED 08007: it may have committed. With dry_run, a fn that
+ * succeeded is rolled back too and DB_OK returned: the rules of the
+ * database were met. A BEGIN on a connection that broke since the last
+ * call is retried once on a fresh one. */
 enum db_rc dbi_tx(struct db *db, int user, const char *channel, bool dry_run,
                   enum db_rc (*fn)(struct db *db, void *arg), void *arg);
 

@@ -24,14 +24,6 @@ static const struct json_bfield mixed_fields[] = {
     {.name = "login", .kind = JB_TEXT, .max = 40, .valid = valid_login},
 };
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc, (void)argv;
-	test_load_scale();
-	return 0;
-}
-
 static void
 try_table(struct http_request *req, const struct json_bfield *fields, size_t n)
 {

@@ -31,14 +31,6 @@ static const struct {
     {valid_date, 1, 0},
 };
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc, (void)argv;
-	test_load_scale();
-	return 0;
-}
-
 static void
 try_validators(const char *raw)
 {

@@ -10,6 +10,11 @@
 
 #define LOG_LINE_MAX 2048
 
+/* Declared a printf-style function so that the compilers check its
+ * callers' formats (clang's -Wformat-nonliteral asks for it). */
+static void log_line(const char *level, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 log_line(const char *level, const char *fmt, va_list ap)
 {
@@ -61,6 +66,8 @@ log_error(const char *fmt, ...)
 	log_line("error", fmt, ap);
 	va_end(ap);
 }
+
+static void log_access(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static void
 log_access(const char *fmt, ...)

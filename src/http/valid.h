@@ -22,7 +22,8 @@ const char *valid_offset(const char *raw, union http_qval *out);
 /* A status key (on_schedule) or its mark (○) of the scale in the
  * database (base/scale.h); yields the key. */
 const char *valid_status(const char *raw, union http_qval *out);
-/* Free text: valid UTF-8, no control characters, 1..SEARCH_MAX characters. */
+/* Free text: valid UTF-8, no control characters, at most SEARCH_MAX
+ * characters; empty means no search (docs/API.md). */
 const char *valid_search(const char *raw, union http_qval *out);
 /* A measure code such as 1-1-①. */
 const char *valid_measure_code(const char *raw, union http_qval *out);

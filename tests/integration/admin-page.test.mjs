@@ -71,6 +71,12 @@ async function signInUi(page, who) {
   await page.waitForSelector('#activities-body tr .row-actions');
 }
 
+// A user's row is drawn anew from every answer about it. markRow tags the
+// row on screen now; redrawnRow selects a row without the tag, which only
+// the page's rendering of a later answer of the server puts there.
+const markRow = (page, who) => page.$eval(`#users-body tr[data-login="${who}"]`, (tr) => { tr.dataset.stale = 'true'; });
+const redrawnRow = (who) => `#users-body tr[data-login="${who}"]:not([data-stale])`;
+
 // Accepts the next confirm() and returns its text.
 function acceptNextDialog(page) {
   return new Promise((resolve) => {
@@ -383,23 +389,35 @@ test('users: create one, change the role, reset the password, deactivate', { tim
   let u = (await a.get('/api/users')).body.items.find((x) => x.login === login);
   assert.deepEqual([u.display_name, u.role, u.department.id, u.active], [displayName, 'staff', koseki.id, true]);
 
-  // Role, inline with If-Match.
+  // Role, inline with If-Match. The select shows manager and 保存 is
+  // disabled while the PATCH is still under way: wait for its answer and
+  // for the row drawn from it.
   assert.equal(await row.locator('.u-save').isDisabled(), true);
   await row.locator('.u-role').selectOption('manager');
   const roleAsked = acceptNextDialog(page);
+  await markRow(page, login);
+  const roleSaved = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().endsWith(`/api/users/${u.id}`));
   await row.locator('.u-save').click();
   assert.match(await roleAsked, /管理職/);
+  assert.equal((await roleSaved).status(), 200);
+  await page.waitForSelector(redrawnRow(login));
   await page.waitForFunction((l) => document.querySelector(`#users-body tr[data-login="${l}"] .u-role`)?.value === 'manager'
     && document.querySelector(`#users-body tr[data-login="${l}"] .u-save`)?.disabled, login);
   u = (await a.get('/api/users')).body.items.find((x) => x.login === login);
   assert.equal(u.role, 'manager');
 
-  // Password reset: the new one signs in.
+  // Password reset: the new one signs in. The page then reloads the list
+  // without waiting; the next step needs the row drawn from that answer
+  // (the user's new version for If-Match), not the one before.
   await row.locator('.u-password').click();
   await page.waitForSelector('#password-dialog[open]');
   await page.fill('#password-new', 'second-password-456');
+  await markRow(page, login);
+  const relisted = page.waitForResponse((r) => r.request().method() === 'GET' && r.url().endsWith('/api/users'));
   await page.click('#password-submit');
   await page.waitForSelector('#password-dialog', { state: 'hidden' });
+  assert.equal((await relisted).status(), 200);
+  await page.waitForSelector(redrawnRow(login));
   assert.match(await page.textContent('#notice'), /パスワードを再設定しました/);
   const theirs = await signIn(login, 'second-password-456');
   assert.equal(theirs.user.role, 'manager');

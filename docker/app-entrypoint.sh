@@ -1,16 +1,23 @@
 #!/bin/sh
-# Entry point of the app container: migrate the database (retrying while it
-# starts), load the FY2024 dataset when SHINCHOKU_SEED=1 and no plan exists,
-# then become the FastCGI master, PID 1: it handles SIGTERM (graceful stop)
-# and SIGHUP (reload) itself.
+# Entry point of the app image. `serve` (the default): migrate the database
+# (retrying while it starts), load the FY2024 dataset when SHINCHOKU_SEED=1
+# and no plan exists, then become the FastCGI master, PID 1: it handles
+# SIGTERM (graceful stop) and SIGHUP (reload) itself. It listens on TCP
+# port 9000 of the internal network `fcgi`, which only nginx shares: each
+# replica of `docker compose up --scale app=N` is one more address there.
+#
+# Every replica migrates and seeds at start; both jobs take an advisory lock
+# in the database, so replicas starting together apply each step once.
 #
 # Environment: SHINCHOKU_APP_PASSWORD and SHINCHOKU_OWNER_PASSWORD (required),
 # SHINCHOKU_DB_HOST (db), SHINCHOKU_DB_PORT (5432), SHINCHOKU_WORKERS (0 =
-# one per core), SHINCHOKU_SEED (0), SHINCHOKU_DB_WAIT (seconds, 60).
+# one per core), SHINCHOKU_SEED (0), SHINCHOKU_COOKIE_SECURE (1: the portal
+# is reached over HTTPS), SHINCHOKU_DB_WAIT (seconds, 60).
+#
 # `user add …` creates a user (the first admin) with the container's database
 # settings, the password read from stdin:
-#   docker compose -f docker/compose.yml run --rm -T app user add admin admin デジタル政策課 管理者
-# Any other command than `serve` is run as given (e.g. `sh` to look around).
+#   printf '%s\n' "$PW" | docker compose -f docker/compose.yml run --rm -T app user add admin admin - 管理者
+# Any other command is run as given (e.g. `sh` to look around).
 set -eu
 
 if [ "$#" -gt 0 ] && [ "$1" != serve ] && [ "$1" != user ]; then
@@ -29,8 +36,9 @@ conninfo() {
 	echo "host=$DB_HOST port=$DB_PORT dbname=shinchoku user=$1 connect_timeout=3"
 }
 
-# libpq reads the passwords from a passfile: they stay out of argv and out of
-# the config. ':' and '\' are escaped as the passfile format wants.
+# libpq reads the passwords from a passfile (on the tmpfs /tmp): they stay
+# out of argv and out of the config. ':' and '\' are escaped as the
+# passfile format wants.
 pgpass_line() {
 	printf '*:*:*:%s:%s\n' "$1" "$(printf '%s' "$2" | sed 's/[\\:]/\\&/g')"
 }
@@ -48,15 +56,10 @@ fi
 
 # Settings of the container; everything else comes from the config file.
 set -- --config=/etc/shinchoku/shinchoku.conf \
-	--listen=unix:/run/shinchoku/shinchoku.sock --socket-group=fcgi --pid-file= \
+	--listen=0.0.0.0:9000 --pid-file= \
 	--workers="${SHINCHOKU_WORKERS:-0}" \
+	--cookie-secure="${SHINCHOKU_COOKIE_SECURE:-1}" \
 	--db="$(conninfo shinchoku_app)" --db-admin="$(conninfo shinchoku)"
-
-if [ ! -w /run/shinchoku ]; then
-	echo "entrypoint: /run/shinchoku is not writable by $(id -un): the socket volume" \
-		"must be mounted there (see docker/compose.yml)" >&2
-	exit 1
-fi
 
 deadline=$(($(date +%s) + WAIT))
 until shinchoku migrate "$@"; do

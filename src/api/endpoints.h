@@ -31,5 +31,8 @@ extern const struct api_endpoint ep_status_request_create, ep_status_request_lis
 extern const struct api_endpoint ep_audit_list;
 /* users.c */
 extern const struct api_endpoint ep_users_list, ep_users_create, ep_users_patch, ep_users_password;
+/* lifecycle.c: a plan's steps, writing its milestones */
+extern const struct api_endpoint ep_plan_steps_list, ep_plan_steps_take, ep_milestones_create,
+    ep_milestones_patch;
 
 #endif

@@ -44,6 +44,10 @@ const struct http_route api_routes[] = {
     ROUTE(POST, "/api/users", ep_users_create),
     ROUTE(PATCH, "/api/users/{id}", ep_users_patch),
     ROUTE(POST, "/api/users/{id}/password", ep_users_password),
+    ROUTE(GET, "/api/plans/{id}/transitions", ep_plan_steps_list),
+    ROUTE(POST, "/api/plans/{id}/transitions", ep_plan_steps_take),
+    ROUTE(POST, "/api/plans/{id}/milestones", ep_milestones_create),
+    ROUTE(PATCH, "/api/milestones/{id}", ep_milestones_patch),
 };
 const size_t api_nroutes = sizeof api_routes / sizeof api_routes[0];
 

@@ -43,18 +43,20 @@ const struct db_stmt db_plan_stmts[] = {
      "'[]'))::text FROM plan p",
      0},
     {"plan_get", "SELECT " PLAN_JSON(", " MEASURE_ENTRIES) "::text FROM plan p WHERE p.id = $1", 1},
+    /* The timeline, and the next milestones still to come: neither done,
+     * cancelled nor overdue, the earliest first. */
     {"milestone_list",
      "SELECT json_build_object("
      " 'plan', json_build_object('id', p.id, 'title', p.title, 'state', p.state),"
-     " 'items', (SELECT coalesce(json_agg(json_build_object("
-     "   'id', ms.id, 'position', ms.position, 'title', ms.title,"
-     "   'planned_month', to_char(ms.planned_month, 'YYYY-MM'),"
-     "   'planned_text', ms.planned_text, 'open_ended', ms.open_ended,"
-     "   'actual_date', ms.actual_date, 'state', ms.state,"
-     "   'owner_department', (SELECT json_build_object('id', d.id, 'name', d.name)"
-     "                        FROM department d WHERE d.id = ms.owner_department_id),"
-     "   'notes', ms.notes, 'version', ms.version) ORDER BY ms.position), '[]')"
-     "  FROM milestone ms WHERE ms.plan_id = p.id))::text "
+     " 'today', current_date,"
+     " 'items', (SELECT coalesce(json_agg(" MILESTONE_JSON " ORDER BY ms.position), '[]')"
+     "  FROM milestone ms WHERE ms.plan_id = p.id),"
+     " 'next', (SELECT coalesce(json_agg(" MILESTONE_JSON
+     "   ORDER BY ms.planned_month, ms.position), '[]')"
+     "  FROM (SELECT * FROM milestone x WHERE x.plan_id = p.id"
+     "   AND x.state NOT IN ('done', 'cancelled')"
+     "   AND NOT milestone_overdue(x.state, x.planned_month, x.planned_end_month, x.open_ended)"
+     "   ORDER BY x.planned_month, x.position LIMIT 3) ms))::text "
      "FROM plan p WHERE p.id = $1",
      1},
     {"indicator_list",

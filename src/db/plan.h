@@ -11,7 +11,8 @@
 enum db_rc db_plan_list(struct db *db, char **json);
 /* One plan with its measures' appendix entries; DB_MISSING when none. */
 enum db_rc db_plan_get(struct db *db, int64_t id, char **json);
-/* {"plan": {…}, "items": [milestone …]}; DB_MISSING when no such plan. */
+/* {"plan": {…}, "today", "items": [milestone …], "next": [the next three
+ * still to come]}; DB_MISSING when no such plan. */
 enum db_rc db_milestone_list(struct db *db, int64_t plan, char **json);
 /* {"items": [indicator …]} of plan (0: every plan). */
 enum db_rc db_indicator_list(struct db *db, int64_t plan, char **json);

@@ -15,6 +15,24 @@ static const struct db_refusal db_refusals[] = {
 	/* Our own SQLSTATE: a locked fiscal year (sql/004). Its message is the
 	 * trigger's, written in Japanese for this purpose. */
 	{"SHLCK", NULL, 409, "locked", "fiscal_year", NULL},
+	/* The structure of an adopted or archived plan (sql/008). */
+	{"SHRDO", "plan_readonly", 409, "plan_readonly", NULL,
+	 "策定済み（または廃止済み）の計画の構成（目標・施策・取組・所管課）は変更できません。"},
+	/* A plan's steps (sql/008): the triggers' messages are Japanese. */
+	{"23503", "plan_transition_step", 400, "bad_field", "to", NULL},
+	{"23514", "plan_transition_reason", 400, "bad_field", "reason", NULL},
+	{"23514", "plan_check", 400, "bad_field", "adopted_month",
+	 "策定にするには、策定年月（adopted_month）が必要です。"},
+	/* Milestones (sql/001, sql/008). */
+	{"23514", "milestone_end_after_start", 400, "bad_field", "planned_end_month",
+	 "終了予定月が開始予定月より前になっています。"},
+	{"23514", "milestone_open_no_end", 400, "bad_field", "open_ended",
+	 "「～」（終了時期を定めない）予定には、終了予定月を入れられません。"},
+	{"23514", "milestone_check", 400, "bad_field", "actual_date",
+	 "完了にするには、完了日（実績）を入力してください。"},
+	{"23514", "milestone_title_check", 400, "bad_field", "title", "件名を入力してください。"},
+	{"23503", "milestone_owner_department_id_fkey", 400, "bad_field", "owner_department_id",
+	 "指定された担当課がありません。"},
 	{"23505", "status_request_one_pending", 409, "pending_request", NULL,
 	 "この取組のこの年度には、すでに承認待ちの申請があります。"},
 	{"23505", "app_user_login_key", 409, "conflict", "login",

@@ -136,8 +136,11 @@ test('a second plan imports beside the first, sharing departments', () => {
     d.done();
     // Leave the stack as the other tests expect it: only the seed. The
     // audit log is append-only, so the rows go but their history stays.
+    // The plan is adopted, so its structure is read-only (sql/008) unless
+    // the owning role unlocks it for this transaction.
     sql(`BEGIN;
       SET CONSTRAINTS ALL DEFERRED;
+      SET LOCAL app.structure_unlock = 'on';
       CREATE TEMP TABLE gone AS SELECT id FROM plan WHERE title = '別区の計画';
       DELETE FROM activity_year WHERE activity_id IN (SELECT id FROM activity WHERE plan_id IN (SELECT id FROM gone));
       DELETE FROM activity_department WHERE activity_id IN (SELECT id FROM activity WHERE plan_id IN (SELECT id FROM gone));

@@ -4,11 +4,8 @@
 import { get, qs, ApiError } from './api.js';
 import { h, replace, $, eraYear, debounce } from './dom.js';
 import { loadStatuses, statuses, statusInfo } from './statuses.js';
-import { initAccount, rowActions, accountActive, loadMyUpdates } from './account.js';
-
-const MILESTONE_STATES = {
-  planned: '予定', in_progress: '実施中', done: '完了', delayed: '遅れ', cancelled: '中止',
-};
+import { initAccount, rowActions, accountActive, loadMyUpdates, currentUser } from './account.js';
+import { loadTimeline, rerenderTimeline, initTimelineControls } from './gantt.js';
 
 const LIST_LIMIT = 500;
 const SUMMARY_FAILED = '進捗状況の集計を読み込めませんでした。';
@@ -313,71 +310,6 @@ function activityRow(a, signedIn) {
   return tr;
 }
 
-// ---- timeline -------------------------------------------------------------
-
-function monthIndex(ym) {
-  const m = /^(\d{4})-(\d{2})/.exec(ym || '');
-  return m ? Number(m[1]) * 12 + Number(m[2]) - 1 : null;
-}
-
-async function loadTimeline(plans) {
-  const list = $('#timeline');
-  const drafts = plans.filter((p) => p.state === 'draft');
-  if (drafts.length === 0) {
-    replace($('#timeline-plan'), '策定中の計画はありません。');
-    list.setAttribute('aria-busy', 'false');
-    return;
-  }
-  try {
-    const m = await get(`/api/plans/${drafts[0].id}/milestones`);
-    renderTimeline(m);
-  } catch (err) {
-    replace($('#timeline-plan'), '策定スケジュールを表示できません。');
-    showError('策定スケジュールを読み込めませんでした。', err);
-  } finally {
-    list.setAttribute('aria-busy', 'false');
-  }
-}
-
-function renderTimeline(m) {
-  replace($('#timeline-plan'), h('strong', {}, m.plan.title), ' の策定スケジュール（予定）');
-  const idx = m.items.map((i) => monthIndex(i.planned_month)).filter((x) => x !== null);
-  if (idx.length === 0) {
-    replace($('#timeline'), h('li', { class: 'empty' }, '予定はまだ登録されていません。'));
-    return;
-  }
-  const first = Math.min(...idx);
-  const last = Math.max(...idx);
-  const span = last - first + 1; // months shown, the last one whole
-  const items = m.items.map((it) => {
-    const i = monthIndex(it.planned_month);
-    const left = i === null ? 0 : ((i - first) / span) * 100;
-    const width = it.open_ended ? 100 - left : (1 / span) * 100;
-    const stateLabel = MILESTONE_STATES[it.state] || it.state;
-    return h('li', { class: `milestone milestone-${it.state}`, dataset: { state: it.state } },
-      h('time', { class: 'ms-when', datetime: (it.planned_month || '').slice(0, 7) }, it.planned_text || it.planned_month),
-      h('div', { class: 'ms-body' },
-        h('span', { class: 'ms-title' }, it.title),
-        h('span', { class: `ms-state ms-state-${it.state}` }, stateLabel),
-        it.open_ended ? h('span', { class: 'ms-open' }, '以降継続') : null,
-        it.actual_date ? h('span', { class: 'ms-actual' }, `実績：${it.actual_date}`) : null,
-        it.owner_department ? h('span', { class: 'ms-owner' }, typeof it.owner_department === 'object' ? it.owner_department.name : String(it.owner_department)) : null,
-        it.notes ? h('p', { class: 'ms-notes' }, it.notes) : null),
-      h('div', { class: 'ms-track', 'aria-hidden': 'true' },
-        h('span', { class: `ms-bar${it.open_ended ? ' ms-bar-open' : ''}`, style: { left: `${left}%`, width: `${width}%` } })));
-  });
-  // Month ruler above the bars.
-  const ruler = [];
-  for (let k = first; k <= last; k++) {
-    const month = (k % 12) + 1;
-    const label = month === 1 || k === first ? `${Math.floor(k / 12)}年${month}月` : `${month}月`;
-    ruler.push(h('span', { class: 'ruler-month', style: { left: `${((k - first) / span) * 100}%`, width: `${100 / span}%` } }, label));
-  }
-  const rulerRow = h('li', { class: 'ruler', 'aria-hidden': 'true', role: 'presentation' },
-    h('span', { class: 'ms-when' }), h('span', { class: 'ms-body' }), h('div', { class: 'ms-track ruler-track' }, ruler));
-  replace($('#timeline'), rulerRow, items);
-}
-
 // ---- start ----------------------------------------------------------------
 
 export function reloadData() {
@@ -411,10 +343,18 @@ async function start() {
   }
   state.statusesReady.then(renderLegend);
 
-  const account = initAccount({ reload: reloadData, rerender: () => { if (state.loaded) renderActivities(); }, fy: currentFy, showError, notice });
+  const account = initAccount({
+    reload: reloadData,
+    rerender: () => { if (state.loaded) renderActivities(); rerenderTimeline(); },
+    fy: currentFy, showError, notice,
+  });
+  initTimelineControls();
   const plansP = get('/api/plans');
   const deptsP = get('/api/departments');
-  const timeline = plansP.then((r) => loadTimeline(r.items), () => {});
+  // The timeline's admin controls wait for the session.
+  const timeline = Promise.all([plansP, account]).then(([r]) => loadTimeline(r.items, {
+    isAdmin: () => currentUser()?.role === 'admin', showError, notice,
+  }), () => {});
   // The list first: asked without a year, it answers for the latest one,
   // which is the default year.
   const list = loadActivities();

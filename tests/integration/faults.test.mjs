@@ -564,7 +564,9 @@ test('a row locked elsewhere: writes answer 503 timeout in time, nothing written
     for (const r of answers) {
       assert.equal(r.status, 503, `locked: ${r.status} ${r.text}`);
       assert.equal(r.body.error.code, 'timeout');
-      assert.match(r.body.error.message, /待ちきれません/);
+      // The lock timeout, or, for the second in line on a busy machine, the
+      // statement timeout that bounds its two waits: both are this answer.
+      assert.match(r.body.error.message, /待ちきれません|時間がかかりすぎた/);
       assert.equal(r.headers.get('retry-after'), '5');
       // The app answered, not nginx: well before its 60 s.
       assert.ok(r.ms < NGINX_TIMEOUT_MS / 2, `answered after ${r.ms} ms`);

@@ -34,5 +34,10 @@ extern const struct api_endpoint ep_users_list, ep_users_create, ep_users_patch,
 /* lifecycle.c: a plan's steps, writing its milestones */
 extern const struct api_endpoint ep_plan_steps_list, ep_plan_steps_take, ep_milestones_create,
     ep_milestones_patch;
+/* public_input.c: public comment, exchange sessions, their opinions */
+extern const struct api_endpoint ep_pc_get, ep_pc_put, ep_pc_csv, ep_pc_opinions,
+    ep_pc_opinion_create, ep_pc_opinion_patch, ep_pc_opinion_delete, ep_xs_list, ep_xs_get,
+    ep_xs_create, ep_xs_patch, ep_xs_delete, ep_xs_opinions, ep_xs_opinion_create,
+    ep_xs_opinion_patch, ep_xs_opinion_delete;
 
 #endif

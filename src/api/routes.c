@@ -48,6 +48,22 @@ const struct http_route api_routes[] = {
     ROUTE(POST, "/api/plans/{id}/transitions", ep_plan_steps_take),
     ROUTE(POST, "/api/plans/{id}/milestones", ep_milestones_create),
     ROUTE(PATCH, "/api/milestones/{id}", ep_milestones_patch),
+    ROUTE(GET, "/api/plans/{id}/public-comment", ep_pc_get),
+    ROUTE(PUT, "/api/plans/{id}/public-comment", ep_pc_put),
+    ROUTE(GET, "/api/plans/{id}/public-comment.csv", ep_pc_csv),
+    ROUTE(GET, "/api/plans/{id}/public-comment/opinions", ep_pc_opinions),
+    ROUTE(POST, "/api/plans/{id}/public-comment/opinions", ep_pc_opinion_create),
+    ROUTE(PATCH, "/api/public-comment-opinions/{id}", ep_pc_opinion_patch),
+    ROUTE(DELETE, "/api/public-comment-opinions/{id}", ep_pc_opinion_delete),
+    ROUTE(GET, "/api/plans/{id}/exchange-sessions", ep_xs_list),
+    ROUTE(POST, "/api/plans/{id}/exchange-sessions", ep_xs_create),
+    ROUTE(GET, "/api/exchange-sessions/{id}", ep_xs_get),
+    ROUTE(PATCH, "/api/exchange-sessions/{id}", ep_xs_patch),
+    ROUTE(DELETE, "/api/exchange-sessions/{id}", ep_xs_delete),
+    ROUTE(GET, "/api/exchange-sessions/{id}/opinions", ep_xs_opinions),
+    ROUTE(POST, "/api/exchange-sessions/{id}/opinions", ep_xs_opinion_create),
+    ROUTE(PATCH, "/api/exchange-session-opinions/{id}", ep_xs_opinion_patch),
+    ROUTE(DELETE, "/api/exchange-session-opinions/{id}", ep_xs_opinion_delete),
 };
 const size_t api_nroutes = sizeof api_routes / sizeof api_routes[0];
 

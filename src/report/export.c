@@ -116,11 +116,11 @@ csv_field(struct buf *b, const char *s)
 }
 
 static void
-csv_row(struct buf *b, const char *const *cells)
+csv_row(struct buf *b, const char *const *cells, size_t ncols)
 {
-	int c;
+	size_t c;
 
-	for (c = 0; c < EXPORT_COLUMNS; c++) {
+	for (c = 0; c < ncols; c++) {
 		if (c > 0)
 			buf_add(b, ",", 1);
 		csv_field(b, cells[c]);
@@ -129,27 +129,36 @@ csv_row(struct buf *b, const char *const *cells)
 }
 
 char *
+export_csv_cells(size_t ncols, const char *const *header, size_t nrows, const char *const *cells,
+                 size_t *len)
+{
+	struct buf b = {0};
+	size_t r;
+
+	buf_add(&b, "\xEF\xBB\xBF", 3);
+	csv_row(&b, header, ncols);
+	for (r = 0; r < nrows; r++)
+		csv_row(&b, cells + r * ncols, ncols);
+	if (b.failed) {
+		free(b.p);
+		return NULL;
+	}
+	/* An empty table still has its BOM and header: b.p is set. */
+	*len = b.len;
+	return b.p;
+}
+
+char *
 export_csv(const struct export_table *t, size_t *len)
 {
 	char keys[EXPORT_COLUMNS][32];
 	const char *header[EXPORT_COLUMNS];
-	struct buf b = {0};
-	size_t r;
 	int c;
 
 	export_header(t->fiscal_year, keys);
 	for (c = 0; c < EXPORT_COLUMNS; c++)
 		header[c] = keys[c];
-	buf_add(&b, "\xEF\xBB\xBF", 3);
-	csv_row(&b, header);
-	for (r = 0; r < t->nrows; r++)
-		csv_row(&b, t->cells + r * EXPORT_COLUMNS);
-	if (b.failed) {
-		free(b.p);
-		return NULL;
-	}
-	*len = b.len;
-	return b.p;
+	return export_csv_cells(EXPORT_COLUMNS, header, t->nrows, t->cells, len);
 }
 
 /* ---- XLSX ---- */

@@ -38,6 +38,12 @@ void export_cell_restore(char *s);
  * memory. */
 char *export_csv(const struct export_table *t, size_t *len);
 
+/* The same CSV of any table: a header row of ncols texts, then nrows rows
+ * of cells[row * ncols + col] (other files than the appendix: the public
+ * comment's result table). */
+char *export_csv_cells(size_t ncols, const char *const *header, size_t nrows,
+                       const char *const *cells, size_t *len);
+
 /* XLSX written by libxlsxwriter through a private temporary file, with
  * t->titles as its header row and t->sheet as the sheet's name. Returns a
  * malloc'd buffer of the file's size, NULL on failure (logged). */

@@ -107,8 +107,10 @@ CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON opinion
 	FOR EACH ROW EXECUTE FUNCTION audit_row('id');
 
 -- The tallies of one result table (session NULL: the public comment):
--- rows and opinions per topic (in the order topics first appear) with
--- their outcomes, per outcome (every outcome, zero included), and in all.
+-- per topic (in the order topics first appear) its rows, its opinions and
+-- how many of them had each outcome; per outcome (every outcome, zero
+-- included) its rows and opinions; and both in all. "Opinions" count the
+-- opinions received (the sum of the rows' count), "groups" the rows.
 CREATE FUNCTION opinion_tally(plan integer, session integer) RETURNS json
 LANGUAGE sql STABLE AS $$
 	WITH o AS (
@@ -116,9 +118,9 @@ LANGUAGE sql STABLE AS $$
 		WHERE plan_id = plan AND session_id IS NOT DISTINCT FROM session
 	), t AS (
 		SELECT topic, min(number) AS first, count(*) AS groups, sum(count) AS opinions,
-		       count(*) FILTER (WHERE outcome = 'reflected') AS reflected,
-		       count(*) FILTER (WHERE outcome = 'partly') AS partly,
-		       count(*) FILTER (WHERE outcome = 'not_reflected') AS not_reflected
+		       coalesce(sum(count) FILTER (WHERE outcome = 'reflected'), 0) AS reflected,
+		       coalesce(sum(count) FILTER (WHERE outcome = 'partly'), 0) AS partly,
+		       coalesce(sum(count) FILTER (WHERE outcome = 'not_reflected'), 0) AS not_reflected
 		FROM o GROUP BY topic
 	)
 	SELECT json_build_object(

@@ -154,7 +154,7 @@ function sessionPlace(s) {
 
 function renderSessions() {
   $('#xs-empty').hidden = state.sessions.length > 0;
-  replace($('#xs-list'), state.sessions.map((s, i) => h('section', { class: 'doc-section session', dataset: { session: String(s.id) } },
+  replace($('#xs-list'), state.sessions.map((s, i) => h('section', { class: 'report-section session', dataset: { session: String(s.id) } },
     h('h2', {}, `${i + 1}　${s.title}`),
     h('dl', { class: 'session-facts' },
       h('dt', {}, '開催日'), h('dd', {}, dateJa(s.held_on)),

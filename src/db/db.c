@@ -390,6 +390,42 @@ dbi_count(struct db *db, const char *stmt, int n, const char *const *params, int
 }
 
 enum db_rc
+dbi_table(struct db *db, const char *stmt, int n, const char *const *params, size_t ncols,
+          const char **titles, const char ***cells, size_t *nrows, PGresult **out)
+{
+	PGresult *r;
+	enum db_rc rc;
+	size_t i, c, rows;
+
+	*cells = NULL, *nrows = 0, *out = NULL;
+	if (db_ensure(db) != 0)
+		return DB_AWAY;
+	if ((rc = dbi_rows(db, stmt, n, params, &r)) != DB_OK)
+		return rc;
+	if (PQntuples(r) < 1 || (size_t)PQnfields(r) < ncols + 1) {
+		rc = PQntuples(r) < 1 ? DB_MISSING : DB_BUG;
+		if (rc == DB_BUG)
+			log_error("%s: %d columns, not %zu", stmt, PQnfields(r), ncols + 1);
+		PQclear(r);
+		return rc;
+	}
+	rows = (size_t)PQntuples(r) - 1;
+	if (rows > 0 && (*cells = calloc(rows * ncols, sizeof **cells)) == NULL) {
+		PQclear(r);
+		log_error("out of memory");
+		return DB_BUG;
+	}
+	for (c = 0; c < ncols; c++)
+		titles[c] = PQgetvalue(r, 0, (int)c + 1);
+	for (i = 0; i < rows; i++)
+		for (c = 0; c < ncols; c++)
+			(*cells)[i * ncols + c] = PQgetvalue(r, (int)i + 1, (int)c + 1);
+	*nrows = rows;
+	*out = r;
+	return DB_OK;
+}
+
+enum db_rc
 dbi_settle(enum db_rc rc, char **json)
 {
 	if (rc != DB_OK && rc != DB_STALE) {

@@ -4,12 +4,12 @@
  * the tables' policies check it again. */
 #include "public_input.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "db_int.h"
 #include "fragments.h"
-#include "log.h"
 
 /* SQL reads better laid out by hand. */
 /* clang-format off */
@@ -308,9 +308,7 @@ db_opinion_delete(struct db *db, int user, int64_t id, bool in_session, int64_t 
 	return pi_write(db, user, &w, json, version_now);
 }
 
-/* Column 0 of opinion_export is the order; the cells follow. */
-enum { X_ORD, X_CELLS, X_N = X_CELLS + DB_OPINION_COLUMNS };
-
+/* Column 0 of opinion_export is the order; the titles and cells follow. */
 enum db_rc
 db_opinion_export(struct db *db, int64_t plan, struct db_opinion_table *out)
 {
@@ -318,34 +316,14 @@ db_opinion_export(struct db *db, int64_t plan, struct db_opinion_table *out)
 	const char *p[1] = {dbi_int(pl, plan)};
 	PGresult *r;
 	enum db_rc rc;
-	size_t i, n;
-	int c;
 
 	memset(out, 0, sizeof *out);
-	if (db_ensure(db) != 0)
-		return DB_AWAY;
-	if ((rc = dbi_rows(db, "opinion_export", 1, p, &r)) != DB_OK)
-		return rc;
+	rc = dbi_table(db, "opinion_export", 1, p, DB_OPINION_COLUMNS, out->titles, &out->cells,
+	               &out->nrows, &r);
 	/* No titles row: no such plan. */
-	if (PQntuples(r) < 1 || PQnfields(r) != X_N) {
-		PQclear(r);
-		return DB_MISSING;
-	}
-	n = (size_t)PQntuples(r) - 1;
-	if (n > 0 && (out->cells = calloc(n * DB_OPINION_COLUMNS, sizeof *out->cells)) == NULL) {
-		PQclear(r);
-		log_error("out of memory");
-		return DB_BUG;
-	}
-	for (c = 0; c < DB_OPINION_COLUMNS; c++)
-		out->titles[c] = PQgetvalue(r, 0, X_CELLS + c);
-	for (i = 0; i < n; i++)
-		for (c = 0; c < DB_OPINION_COLUMNS; c++)
-			out->cells[i * DB_OPINION_COLUMNS + (size_t)c] =
-			    PQgetvalue(r, (int)i + 1, X_CELLS + c);
-	out->nrows = n;
-	out->owner = r;
-	return DB_OK;
+	if (rc == DB_OK)
+		out->owner = r;
+	return rc;
 }
 
 void

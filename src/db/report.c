@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "db_int.h"
-#include "log.h"
 
 /* SQL reads better laid out by hand. */
 /* clang-format off */
@@ -123,33 +122,20 @@ db_report_export(struct db *db, int64_t fiscal_year, int64_t plan, struct db_exp
 	const char *p[2] = {dbi_int(fy, fiscal_year), dbi_opt(pl, plan)};
 	PGresult *r;
 	enum db_rc rc;
-	size_t i, n;
-	int c;
 
 	memset(out, 0, sizeof *out);
-	if (db_ensure(db) != 0)
-		return DB_AWAY;
-	if ((rc = dbi_rows(db, "report_export", 2, p, &r)) != DB_OK)
+	rc = dbi_table(db, "report_export", 2, p, DB_EXPORT_COLUMNS, out->titles, &out->cells,
+	               &out->nrows, &r);
+	if (rc != DB_OK)
 		return rc;
-	/* No header row either: nothing to report. */
-	if (PQntuples(r) < 2 || PQnfields(r) != X_N) {
+	/* A header row alone: nothing to report. */
+	if (out->nrows == 0 || PQnfields(r) != X_N) {
+		free(out->cells);
 		PQclear(r);
+		memset(out, 0, sizeof *out);
 		return DB_MISSING;
 	}
-	n = (size_t)PQntuples(r) - 1;
-	if ((out->cells = calloc(n * DB_EXPORT_COLUMNS, sizeof *out->cells)) == NULL) {
-		PQclear(r);
-		log_error("out of memory");
-		return DB_BUG;
-	}
-	for (c = 0; c < DB_EXPORT_COLUMNS; c++)
-		out->titles[c] = PQgetvalue(r, 0, X_CELLS + c);
 	out->sheet = PQgetvalue(r, 0, X_SHEET);
-	for (i = 0; i < n; i++)
-		for (c = 0; c < DB_EXPORT_COLUMNS; c++)
-			out->cells[i * DB_EXPORT_COLUMNS + (size_t)c] =
-			    PQgetvalue(r, (int)i + 1, X_CELLS + c);
-	out->nrows = n;
 	out->owner = r;
 	return DB_OK;
 }

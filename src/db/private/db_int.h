@@ -74,6 +74,17 @@ enum db_rc dbi_settle(enum db_rc rc, char **json);
  * UPDATE … RETURNING): DB_OK with *rows, or the failure. */
 enum db_rc dbi_count(struct db *db, const char *stmt, int n, const char *const *params, int *rows);
 
+/* Runs stmt for a table: its row 0 holds the titles, the others the
+ * cells, in columns 1..ncols (column 0 orders the rows; columns after
+ * ncols are the caller's). DB_OK with titles[0..ncols) and *cells (*nrows
+ * rows of ncols, row-major, NULL when none; the caller frees it) pointing
+ * into *out, which the caller PQclears; DB_MISSING without a titles row
+ * (nothing kept); DB_BUG when there are too few columns or no memory; or
+ * the failure of the statement. Connects first (db_ensure). */
+enum db_rc dbi_table(struct db *db, const char *stmt, int n, const char *const *params,
+                     size_t ncols, const char **titles, const char ***cells, size_t *nrows,
+                     PGresult **out);
+
 /* SQL text run for its effect only (BEGIN, SET LOCAL, a lock). */
 enum db_rc dbi_run(struct db *db, const char *sql, int n, const char *const *params);
 

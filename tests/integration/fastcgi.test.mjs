@@ -202,6 +202,7 @@ function routeTable() {
 }
 
 const JSON_BODY = { 'content-type': 'application/json' };
+const OPINION = { topic: '計画全体', summary: 'x', outcome: 'partly' };
 
 // One representative request per route. Reads use real ids and a signed-in
 // admin, so that they answer 200 with real bodies; writes are sent without a
@@ -258,6 +259,24 @@ function requests(ids, auth) {
     'POST /api/plans/{id}/transitions': [`/api/plans/${plan}/transitions`, refused('POST', { to: 'archived' }, { 'if-match': '"1"' })],
     'POST /api/plans/{id}/milestones': [`/api/plans/${plan}/milestones`, refused('POST', { title: 'x', planned_month: '2026-01' })],
     'PATCH /api/milestones/{id}': [`/api/milestones/1`, refused('PATCH', { state: 'done' }, { 'if-match': '"1"' })],
+    // Public input: the seed has no session or opinion, so those reads are a well-formed 404.
+    'GET /api/plans/{id}/public-comment': [`/api/plans/${plan}/public-comment`, get()],
+    'PUT /api/plans/{id}/public-comment': [`/api/plans/${plan}/public-comment`, refused('PUT', { submitters: 1 }, { 'if-match': '"1"' })],
+    'GET /api/plans/{id}/public-comment.csv': [`/api/plans/${plan}/public-comment.csv`, get()],
+    'GET /api/plans/{id}/public-comment/opinions': [`/api/plans/${plan}/public-comment/opinions`, get()],
+    'POST /api/plans/{id}/public-comment/opinions': [`/api/plans/${plan}/public-comment/opinions`, refused('POST', OPINION)],
+    'PATCH /api/public-comment-opinions/{id}': [`/api/public-comment-opinions/1`, refused('PATCH', { count: 2 }, { 'if-match': '"1"' })],
+    'DELETE /api/public-comment-opinions/{id}': [`/api/public-comment-opinions/1`, refused('DELETE', {}, { 'if-match': '"1"' })],
+    'GET /api/plans/{id}/exchange-sessions': [`/api/plans/${plan}/exchange-sessions`, get()],
+    'POST /api/plans/{id}/exchange-sessions': [`/api/plans/${plan}/exchange-sessions`,
+      refused('POST', { title: 'x', held_on: '2025-11-15', online: true })],
+    'GET /api/exchange-sessions/{id}': [`/api/exchange-sessions/999999`, get([404])],
+    'PATCH /api/exchange-sessions/{id}': [`/api/exchange-sessions/1`, refused('PATCH', { participants: 2 }, { 'if-match': '"1"' })],
+    'DELETE /api/exchange-sessions/{id}': [`/api/exchange-sessions/1`, refused('DELETE', {}, { 'if-match': '"1"' })],
+    'GET /api/exchange-sessions/{id}/opinions': [`/api/exchange-sessions/999999/opinions`, get([404])],
+    'POST /api/exchange-sessions/{id}/opinions': [`/api/exchange-sessions/1/opinions`, refused('POST', OPINION)],
+    'PATCH /api/exchange-session-opinions/{id}': [`/api/exchange-session-opinions/1`, refused('PATCH', { count: 2 }, { 'if-match': '"1"' })],
+    'DELETE /api/exchange-session-opinions/{id}': [`/api/exchange-session-opinions/1`, refused('DELETE', {}, { 'if-match': '"1"' })],
   };
 }
 

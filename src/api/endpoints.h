@@ -39,5 +39,24 @@ extern const struct api_endpoint ep_pc_get, ep_pc_put, ep_pc_csv, ep_pc_opinions
     ep_pc_opinion_create, ep_pc_opinion_patch, ep_pc_opinion_delete, ep_xs_list, ep_xs_get,
     ep_xs_create, ep_xs_patch, ep_xs_delete, ep_xs_opinions, ep_xs_opinion_create,
     ep_xs_opinion_patch, ep_xs_opinion_delete;
+/* drafting.c: the structure of a draft plan, proposals, carry-over, the comparison */
+extern const struct api_endpoint ep_dr_outline, ep_dr_measure_get, ep_dr_comparison,
+    ep_dr_comparison_csv, ep_dr_goal_create, ep_dr_goal_patch, ep_dr_goal_delete,
+    ep_dr_measure_create, ep_dr_measure_patch, ep_dr_measure_delete, ep_dr_activity_create,
+    ep_dr_activity_patch, ep_dr_activity_delete, ep_dr_dept_add, ep_dr_dept_patch,
+    ep_dr_dept_remove, ep_dr_carry_over, ep_dr_propose, ep_dr_proposals, ep_dr_decide;
+/* indicators.c: indicators, their values and footnotes */
+extern const struct api_endpoint ep_ind_get, ep_ind_create, ep_ind_patch, ep_ind_delete,
+    ep_val_create, ep_val_patch, ep_val_delete, ep_fn_create, ep_fn_patch, ep_note_add,
+    ep_note_remove;
+/* Helpers of drafting.c that indicators.c shares: a body field or NULL/0,
+ * "send at least one of these", and the answer to a db_drafting_write. */
+struct db_dr_write;
+const char *api_btext(const struct api_req *rq, int k);
+int64_t api_bint(const struct api_req *rq, int k);
+int api_some_field(const struct api_req *rq, size_t n, const struct json_bfield *fields,
+                   struct http_response *res);
+void api_drafting_answer(const struct api_req *rq, struct db *db, struct http_response *res,
+                         const struct db_dr_write *w, int status, const char *what);
 
 #endif

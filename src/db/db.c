@@ -256,11 +256,12 @@ dbi_rc(struct db *db, const PGresult *r)
 	copy_field(db->fault.message, sizeof db->fault.message, r, PG_DIAG_MESSAGE_PRIMARY);
 	state = db->fault.sqlstate;
 	/* Class 23 (integrity), 42501 (privilege: policies, our guards), our
-	 * SHLCK (a locked year), 57014/55P03 (statement and lock timeouts),
+	 * own class SH (SHLCK a locked year, SHDRF a plan that is no draft,
+	 * …: each has its row in db/refusal.c), 57014/55P03 (statement and lock timeouts),
 	 * 40001/40P01 (serialization, deadlock): the rules or the load said
 	 * no. Anything else is a bug in a statement. */
 	if (strncmp(state, "23", 2) == 0 || strcmp(state, "42501") == 0 ||
-	    strcmp(state, "SHLCK") == 0 || strcmp(state, "57014") == 0 ||
+	    strncmp(state, "SH", 2) == 0 || strcmp(state, "57014") == 0 ||
 	    strcmp(state, "55P03") == 0 || strcmp(state, "40001") == 0 ||
 	    strcmp(state, "40P01") == 0 || strcmp(state, "25P03") == 0)
 		return DB_REFUSED;

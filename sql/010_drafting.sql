@@ -18,8 +18,8 @@
 --     a measure (activity_proposal_pending_measure).
 --   * Every new table is audited; the application's rights are granted
 --     table by table, and row-level security repeats that only admins
---     change the structure and the indicators, and staff propose only for
---     their own department.
+--     change the indicators (008 does it for the structure), and staff
+--     propose only for their own department.
 
 -- ---------------------------------------------------------------- versions and origins
 
@@ -242,15 +242,8 @@ $$;
 
 -- ---------------------------------------------------------------- the application's rights
 
-GRANT INSERT (plan_id, number, title), UPDATE (number, title, version), DELETE ON goal TO shinchoku_app;
-GRANT INSERT (plan_id, goal_id, policy, number, code, name, origin_measure_id),
-      UPDATE (goal_id, policy, number, code, name, relisted_from_id, version), DELETE
-	ON measure TO shinchoku_app;
-GRANT INSERT (plan_id, measure_id, name, origin_activity_id), UPDATE (measure_id, name, version), DELETE
-	ON activity TO shinchoku_app;
-GRANT INSERT (measure_id, position, activity_id, relisted, label, show_departments),
-      UPDATE (measure_id, position), DELETE ON placement TO shinchoku_app;
-GRANT INSERT, UPDATE (position), DELETE ON activity_department TO shinchoku_app;
+-- The structure (goal, measure, activity, placement, activity_department)
+-- is written by admins only: 008 grants it and holds it with its policies.
 GRANT SELECT, INSERT (plan_id, measure_id, department_id, name, note, proposed_by),
       UPDATE (state, decided_by, decided_at, comment, activity_id, version) ON activity_proposal TO shinchoku_app;
 GRANT INSERT (plan_id, goal_id, position, name, unit), UPDATE (goal_id, position, name, unit, version),
@@ -259,15 +252,14 @@ GRANT INSERT (indicator_id, fiscal_year, kind, value, value_text),
       UPDATE (value, value_text, version, updated_at), DELETE ON indicator_value TO shinchoku_app;
 GRANT INSERT (plan_id, mark, body), UPDATE (body, version) ON footnote TO shinchoku_app;
 GRANT INSERT, DELETE ON indicator_footnote TO shinchoku_app;
-GRANT USAGE ON SEQUENCE goal_id_seq, measure_id_seq, activity_id_seq, placement_id_seq,
-	indicator_id_seq, activity_proposal_id_seq TO shinchoku_app;
+GRANT USAGE ON SEQUENCE indicator_id_seq, activity_proposal_id_seq TO shinchoku_app;
 GRANT EXECUTE ON FUNCTION drafting_editable(integer), drafting_goal_of(integer, text),
-	drafting_goal_in(integer, integer), drafting_code(text), drafting_comparison(integer, integer), drafting_departments(integer),
-	drafting_base(integer) TO shinchoku_app;
+	drafting_goal_in(integer, integer), drafting_code(text), drafting_comparison(integer, integer),
+	drafting_departments(integer), drafting_base(integer) TO shinchoku_app;
 
 -- Second wall: whatever a statement says, only an active admin changes the
--- structure and the indicators through the application role. The owner
--- (migrate, the dataset import) is not subject to it.
+-- indicators through the application role (008 does the same for the
+-- structure). The owner (migrate, the dataset import) is not subject to it.
 CREATE FUNCTION app_acting_admin() RETURNS boolean LANGUAGE sql STABLE
 	SECURITY DEFINER SET search_path = public AS $$
 	SELECT EXISTS (SELECT 1 FROM app_user u WHERE u.id = app_current_user()
@@ -279,8 +271,7 @@ DO $$
 DECLARE
 	t text;
 BEGIN
-	FOREACH t IN ARRAY ARRAY['goal', 'measure', 'activity', 'placement', 'activity_department',
-	                         'indicator', 'indicator_value', 'footnote', 'indicator_footnote'] LOOP
+	FOREACH t IN ARRAY ARRAY['indicator', 'indicator_value', 'footnote', 'indicator_footnote'] LOOP
 		EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
 		EXECUTE format('CREATE POLICY read_all ON %I FOR SELECT USING (true)', t);
 		EXECUTE format('CREATE POLICY admin_insert ON %I FOR INSERT WITH CHECK (app_acting_admin())', t);

@@ -7,6 +7,7 @@
 // plans are only read, and the writes tried on them are refused.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { skipUnlessStack, signIn, anonymous, sql, auditCount } from './accounts.mjs';
 
 skipUnlessStack();
@@ -119,6 +120,14 @@ test('the seeded adopted plan is no draft: its structure is refused 409 not_draf
     assert.equal(r.body.error.code, 'not_draft', what);
     assert.match(r.body.error.message, /策定中/);
   }
+  assert.equal(sql(`SELECT name FROM measure WHERE id = ${m.id}`), v.n);
+  // Below the API, sql/008's trigger holds the adopted structure read-only
+  // for every role: this suite relies on it and checks it is there.
+  const r = spawnSync('psql', [process.env.SHINCHOKU_TEST_DB_ADMIN, '-X', '-q', '-v', 'ON_ERROR_STOP=1',
+    '-v', 'VERBOSITY=verbose', '-c', `UPDATE measure SET name = name || '（変更）' WHERE id = ${m.id}`],
+  { encoding: 'utf8' });
+  assert.notEqual(r.status, 0, 'refused');
+  assert.match(r.stderr, /SHRDO/);
   assert.equal(sql(`SELECT name FROM measure WHERE id = ${m.id}`), v.n);
 });
 

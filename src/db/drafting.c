@@ -358,8 +358,6 @@ const struct db_stmt db_drafting_stmts[] = {
      "    FROM measure m WHERE m.goal_id = g.id)) ORDER BY g.number), '[]')"
      "   FROM goal g WHERE g.plan_id = p.id))::text FROM plan p WHERE p.id = $1",
      1},
-    {"dr_measure_read", "SELECT " DR_MEASURE_JSON "::text FROM measure m WHERE m.id = $1", 1},
-    {"dr_indicator_read", "SELECT " DR_INDICATOR_JSON "::text FROM indicator i WHERE i.id = $1", 1},
 
     /* ---- the comparison (drafting_comparison, sql/010); $2 NULL: the
      * draft's base */
@@ -915,10 +913,11 @@ db_drafting_read(struct db *db, enum db_dr_read what, int64_t id, int64_t id2, c
 	switch (what) {
 	case DR_OUTLINE:
 		return dbi_json(db, "dr_outline", 1, p, json);
+	/* The writes' own reads: their first cell is the JSON. */
 	case DR_MEASURE:
-		return dbi_json(db, "dr_measure_read", 1, p, json);
+		return dbi_json(db, "dr_measure_get", 1, p, json);
 	case DR_INDICATOR:
-		return dbi_json(db, "dr_indicator_read", 1, p, json);
+		return dbi_json(db, "dr_indicator_get", 1, p, json);
 	case DR_PROPOSALS:
 		p[1] = dbi_int(b, id2);
 		return dbi_json(db, "dr_proposal_list", 2, p, json);

@@ -5,7 +5,8 @@
 // API's, it is reached from the index page, and it prints.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { skipUnlessStack, signIn, anonymous, sql, BASE } from './accounts.mjs';
+import { skipUnlessStack, signIn, anonymous, BASE } from './accounts.mjs';
+import { createPlan, removePlan } from './draft-plan.mjs';
 import { launchChromium, collectErrors, contextOptions } from './chromium.mjs';
 
 skipUnlessStack();
@@ -15,7 +16,7 @@ let browser, draft, current, api;
 
 before(async () => {
   const admin = await signIn('admin');
-  draft = Number(sql(`INSERT INTO plan (title) VALUES ('${TITLE}') RETURNING id`).split('\n')[0]);
+  draft = createPlan(TITLE);
   current = (await anonymous.get('/api/plans')).body.items.find((p) => p.state === 'adopted');
   const plan1 = (await anonymous.get(`/api/plans/${current.id}`)).body;
   const m = plan1.goals[0].measures[0];
@@ -33,16 +34,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  if (draft) {
-    sql(`BEGIN;
-      DELETE FROM placement WHERE measure_id IN (SELECT id FROM measure WHERE plan_id = ${draft});
-      DELETE FROM activity_department WHERE activity_id IN (SELECT id FROM activity WHERE plan_id = ${draft});
-      DELETE FROM activity WHERE plan_id = ${draft};
-      DELETE FROM measure WHERE plan_id = ${draft};
-      DELETE FROM goal WHERE plan_id = ${draft};
-      DELETE FROM plan WHERE id = ${draft};
-      COMMIT;`);
-  }
+  if (draft) removePlan(draft);
 });
 
 const ready = (page) => page.waitForSelector('body[data-ready="true"]', { timeout: 15000 });

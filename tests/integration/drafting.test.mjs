@@ -9,6 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { skipUnlessStack, signIn, anonymous, sql, auditCount } from './accounts.mjs';
+import { createPlan, removePlan } from './draft-plan.mjs';
 
 skipUnlessStack();
 
@@ -17,30 +18,12 @@ let draft, current, currentPlan, depts;
 const TITLE = `（試験用）新計画 ${process.pid}`;
 const ifMatch = (v) => ({ headers: { 'If-Match': `"${v}"` } });
 
-// Every row of plan id, children first (the audit trail keeps its record).
-function removePlan(id) {
-  sql(`BEGIN;
-    DELETE FROM indicator_footnote WHERE plan_id = ${id};
-    DELETE FROM indicator_value WHERE indicator_id IN (SELECT id FROM indicator WHERE plan_id = ${id});
-    DELETE FROM indicator WHERE plan_id = ${id};
-    DELETE FROM footnote WHERE plan_id = ${id};
-    DELETE FROM activity_proposal WHERE plan_id = ${id};
-    DELETE FROM activity_year WHERE activity_id IN (SELECT id FROM activity WHERE plan_id = ${id});
-    DELETE FROM placement WHERE measure_id IN (SELECT id FROM measure WHERE plan_id = ${id});
-    DELETE FROM activity_department WHERE activity_id IN (SELECT id FROM activity WHERE plan_id = ${id});
-    DELETE FROM activity WHERE plan_id = ${id};
-    DELETE FROM measure WHERE plan_id = ${id};
-    DELETE FROM goal WHERE plan_id = ${id};
-    DELETE FROM plan WHERE id = ${id};
-    COMMIT;`);
-}
-
 const count = (table, where) => Number(sql(`SELECT count(*) FROM ${table} WHERE ${where}`));
 
 before(async () => {
   [admin, koseki, sangyo, kosekiManager, viewer] = await Promise.all(
     ['admin', 'koseki-staff', 'sangyo-staff', 'koseki-manager', 'viewer'].map((l) => signIn(l)));
-  draft = Number(sql(`INSERT INTO plan (title) VALUES ('${TITLE}') RETURNING id`).split('\n')[0]);
+  draft = createPlan(TITLE);
   const plans = (await anonymous.get('/api/plans')).body.items;
   current = plans.find((p) => p.state === 'adopted').id;
   currentPlan = (await anonymous.get(`/api/plans/${current}`)).body;

@@ -48,8 +48,7 @@ struct master {
 /* A worker leaves with _exit: the master's atexit handlers and stdio
  * buffers are not its own. A sanitized build checks the worker's leaks
  * first, since LeakSanitizer runs only from exit(). */
-static void __attribute__((noreturn))
-worker_exit(int status)
+static void __attribute__((noreturn)) worker_exit(int status)
 {
 #ifdef __SANITIZE_ADDRESS__
 	__lsan_do_leak_check();

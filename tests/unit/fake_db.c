@@ -177,3 +177,21 @@ fake_expect(struct http_response *res, int status, const char *code, const char 
 		assert_string_equal(fake_error_field(res), field);
 	http_response_free(res);
 }
+
+const char *
+fake_hold(const char *s)
+{
+	/* A ring: a test reads what the last few calls kept. */
+	static char *held[64];
+	static size_t next;
+	char *copy;
+
+	if (s == NULL)
+		return NULL;
+	copy = strdup(s);
+	assert_non_null(copy);
+	free(held[next]);
+	held[next] = copy;
+	next = (next + 1) % (sizeof held / sizeof held[0]);
+	return copy;
+}

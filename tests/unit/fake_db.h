@@ -49,6 +49,11 @@ void fake_call_typed(const struct api_endpoint *ep, enum http_method method, con
                      const char *path, const char *query, const char *body, const char *type,
                      const char *if_match, bool signed_in, struct http_response *res);
 
+/* A copy of s that outlives the request (NULL stays NULL): what a fake db
+ * function keeps of its typed input points into the request's parsed body,
+ * which the door frees before the test reads it. */
+const char *fake_hold(const char *s);
+
 /* error.code / error.field of res's body ("" when absent); static buffers. */
 const char *fake_error_code(const struct http_response *res);
 const char *fake_error_field(const struct http_response *res);

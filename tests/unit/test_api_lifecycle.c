@@ -52,6 +52,8 @@ db_plan_step_take(struct db *db, int user, const struct db_plan_step *s, char **
 	(void)db;
 	calls++;
 	seen_user = user, seen_step = *s;
+	seen_step.to = fake_hold(s->to), seen_step.reason = fake_hold(s->reason);
+	seen_step.adopted_month = fake_hold(s->adopted_month);
 	keep(seen_to, sizeof seen_to, s->to);
 	keep(seen_reason, sizeof seen_reason, s->reason);
 	keep(seen_month, sizeof seen_month, s->adopted_month);
@@ -63,6 +65,11 @@ keep_ms(int user, const struct db_milestone_edit *e)
 {
 	calls++;
 	seen_user = user, seen_ms = *e;
+	seen_ms.title = fake_hold(e->title), seen_ms.planned_month = fake_hold(e->planned_month);
+	seen_ms.planned_end_month = fake_hold(e->planned_end_month);
+	seen_ms.planned_text = fake_hold(e->planned_text);
+	seen_ms.actual_date = fake_hold(e->actual_date), seen_ms.state = fake_hold(e->state);
+	seen_ms.notes = fake_hold(e->notes), seen_ms.completes = fake_hold(e->completes);
 	keep(seen_month, sizeof seen_month, e->planned_month);
 	keep(seen_end, sizeof seen_end, e->planned_end_month);
 	keep(seen_date, sizeof seen_date, e->actual_date);

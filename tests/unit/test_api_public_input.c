@@ -50,6 +50,8 @@ db_pc_put(struct db *db, int user, int64_t plan, int64_t version,
 {
 	(void)db;
 	calls++, seen_user = user, seen_plan = plan, seen_version = version, seen_pc = *pc;
+	seen_pc.starts_on = fake_hold(pc->starts_on), seen_pc.ends_on = fake_hold(pc->ends_on);
+	seen_pc.notes = fake_hold(pc->notes);
 	return written(json, version_now);
 }
 
@@ -68,6 +70,8 @@ db_opinion_create(struct db *db, int user, int64_t plan, int64_t session,
 {
 	(void)db;
 	calls++, seen_user = user, seen_plan = plan, seen_session = session, seen_op = *o;
+	seen_op.topic = fake_hold(o->topic), seen_op.summary = fake_hold(o->summary);
+	seen_op.answer = fake_hold(o->answer), seen_op.outcome = fake_hold(o->outcome);
 	return written(json, version);
 }
 
@@ -78,6 +82,8 @@ db_opinion_update(struct db *db, int user, int64_t id, bool in_session, int64_t 
 	(void)db;
 	calls++, seen_user = user, seen_id = id, seen_in_session = in_session;
 	seen_version = version, seen_op = *o;
+	seen_op.topic = fake_hold(o->topic), seen_op.summary = fake_hold(o->summary);
+	seen_op.answer = fake_hold(o->answer), seen_op.outcome = fake_hold(o->outcome);
 	return written(json, version_now);
 }
 
@@ -163,6 +169,8 @@ db_exchange_create(struct db *db, int user, int64_t plan, const struct db_exchan
 {
 	(void)db;
 	calls++, seen_user = user, seen_plan = plan, seen_x = *x;
+	seen_x.title = fake_hold(x->title), seen_x.held_on = fake_hold(x->held_on);
+	seen_x.place = fake_hold(x->place), seen_x.notes = fake_hold(x->notes);
 	return written(json, version);
 }
 
@@ -172,6 +180,8 @@ db_exchange_update(struct db *db, int user, int64_t id, int64_t version,
 {
 	(void)db;
 	calls++, seen_user = user, seen_id = id, seen_version = version, seen_x = *x;
+	seen_x.title = fake_hold(x->title), seen_x.held_on = fake_hold(x->held_on);
+	seen_x.place = fake_hold(x->place), seen_x.notes = fake_hold(x->notes);
 	return written(json, version_now);
 }
 

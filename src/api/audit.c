@@ -26,14 +26,11 @@ valid_entity(const char *raw, union http_qval *out)
 	                                       "indicator_value",
 	                                       "indicator_footnote",
 	                                       "footnote",
-	                                       "milestone"};
-	size_t i;
+	                                       "milestone",
+	                                       NULL};
 
-	for (i = 0; i < sizeof entities / sizeof entities[0]; i++)
-		if (strcmp(raw, entities[i]) == 0) {
-			out->s = entities[i];
-			return NULL;
-		}
+	if (valid_one_of(raw, entities, out))
+		return NULL;
 	return "must name an audited record type such as activity_year or status_request";
 }
 

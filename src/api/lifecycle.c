@@ -15,15 +15,6 @@
 
 /* ---- validators of this resource's texts ---- */
 
-static bool
-one_of(const char *raw, const char *const *set)
-{
-	for (; *set != NULL; set++)
-		if (strcmp(raw, *set) == 0)
-			return true;
-	return false;
-}
-
 static const char *const plan_states[] = {"draft",   "proposal", "public_comment",
                                           "adopted", "archived", NULL};
 static const char *const steps_completed[] = {"proposal", "public_comment", "adopted", "archived",
@@ -34,8 +25,7 @@ static const char *const milestone_states[] = {"planned", "in_progress", "done",
 static const char *
 valid_plan_state(const char *raw, union http_qval *out)
 {
-	out->s = raw;
-	return one_of(raw, plan_states)
+	return valid_one_of(raw, plan_states, out)
 	           ? NULL
 	           : "must be draft, proposal, public_comment, adopted or archived";
 }
@@ -43,8 +33,7 @@ valid_plan_state(const char *raw, union http_qval *out)
 static const char *
 valid_milestone_state(const char *raw, union http_qval *out)
 {
-	out->s = raw;
-	return one_of(raw, milestone_states)
+	return valid_one_of(raw, milestone_states, out)
 	           ? NULL
 	           : "must be planned, in_progress, done, delayed or cancelled";
 }
@@ -54,7 +43,7 @@ static const char *
 valid_completes(const char *raw, union http_qval *out)
 {
 	out->s = raw;
-	return raw[0] == '\0' || one_of(raw, steps_completed)
+	return raw[0] == '\0' || valid_one_of(raw, steps_completed, out)
 	           ? NULL
 	           : "must be empty, proposal, public_comment, adopted or archived";
 }

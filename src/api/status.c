@@ -138,17 +138,11 @@ decide(const struct api_req *rq, struct db *db, struct http_response *res)
 static const char *
 valid_request_state(const char *raw, union http_qval *out)
 {
-	static const char *const states[] = {"pending", "approved", "rejected", "withdrawn"};
-	size_t i;
+	static const char *const states[] = {"pending", "approved", "rejected", "withdrawn", NULL};
 
 	out->s = NULL; /* all */
-	if (strcmp(raw, "all") == 0)
+	if (strcmp(raw, "all") == 0 || valid_one_of(raw, states, out))
 		return NULL;
-	for (i = 0; i < sizeof states / sizeof states[0]; i++)
-		if (strcmp(raw, states[i]) == 0) {
-			out->s = states[i];
-			return NULL;
-		}
 	return "must be pending, approved, rejected, withdrawn or all";
 }
 

@@ -36,6 +36,17 @@ valid_offset(const char *raw, union http_qval *out)
 	                                          : "must be a whole number from 0 to 100000";
 }
 
+bool
+valid_one_of(const char *raw, const char *const *set, union http_qval *out)
+{
+	for (; *set != NULL; set++)
+		if (strcmp(raw, *set) == 0) {
+			out->s = *set;
+			return true;
+		}
+	return false;
+}
+
 const char valid_needs_db[] = "the progress scale is not loaded yet";
 
 const char *

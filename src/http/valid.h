@@ -38,6 +38,10 @@ const char *valid_password(const char *raw, union http_qval *out);
 /* A calendar date, YYYY-MM-DD. */
 const char *valid_date(const char *raw, union http_qval *out);
 
+/* true when raw is one of set (NULL-terminated); out->s is then the set's
+ * own, static copy. The building block of validators of a closed list. */
+bool valid_one_of(const char *raw, const char *const *set, union http_qval *out);
+
 /* What a validator returns when it needs the database to decide (the
  * progress scale before the first connect): the door answers 503. */
 extern const char valid_needs_db[];

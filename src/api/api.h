@@ -43,6 +43,9 @@ struct api_req {
 	struct json_body body;                 /* owns what b[] points into */
 };
 
+/* Body field k's text, NULL when it was not sent. */
+const char *api_btext(const struct api_req *rq, int k);
+
 typedef void (*api_handler)(const struct api_req *rq, struct db *db, struct http_response *res);
 
 #define API_CSRF     1u /* a write: X-CSRF-Token must match the session */

@@ -59,6 +59,12 @@ door_validate(const struct api_endpoint *ep, struct http_request *req, struct ap
 	return 0;
 }
 
+const char *
+api_btext(const struct api_req *rq, int k)
+{
+	return rq->b[k].present ? rq->b[k].s : NULL;
+}
+
 /* A handler must end every transaction it opens (db's dbi_tx does). One
  * left open is a bug: roll it back here, so the next request does not run
  * inside it, and answer 500 rather than claim success for a write that

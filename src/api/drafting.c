@@ -14,12 +14,6 @@
 #define ADMIN_WRITE   (API_SIGNED | API_CSRF)
 #define ADMIN_VERSION (API_SIGNED | API_CSRF | API_IF_MATCH)
 
-const char *
-api_btext(const struct api_req *rq, int k)
-{
-	return rq->b[k].present ? rq->b[k].s : NULL;
-}
-
 int64_t
 api_bint(const struct api_req *rq, int k)
 {

@@ -13,12 +13,6 @@ static const struct json_bfield year_fields[E_N] = {
     [E_CHANGE_REASON] = {.name = "change_reason", .kind = JB_TEXT, .max = 2000, .multiline = true},
 };
 
-static const char *
-btext(const struct api_req *rq, int k)
-{
-	return rq->b[k].present ? rq->b[k].s : NULL;
-}
-
 /* Sends at least one text: 0, or -1 with a 400. */
 static int
 year_check(const struct api_req *rq, struct http_response *res)
@@ -40,9 +34,9 @@ year_patch(const struct api_req *rq, struct db *db, struct http_response *res)
 	    .activity = rq->cap[0],
 	    .fiscal_year = rq->cap[1],
 	    .version = rq->version,
-	    .result = btext(rq, E_RESULT),
-	    .plan_next = btext(rq, E_PLAN_NEXT),
-	    .change_reason = btext(rq, E_CHANGE_REASON),
+	    .result = api_btext(rq, E_RESULT),
+	    .plan_next = api_btext(rq, E_PLAN_NEXT),
+	    .change_reason = api_btext(rq, E_CHANGE_REASON),
 	};
 	char *json = NULL;
 	int64_t version;

@@ -52,7 +52,6 @@ extern const struct api_endpoint ep_ind_get, ep_ind_create, ep_ind_patch, ep_ind
 /* Helpers of drafting.c that indicators.c shares: a body field or NULL/0,
  * "send at least one of these", and the answer to a db_drafting_write. */
 struct db_dr_write;
-const char *api_btext(const struct api_req *rq, int k);
 int64_t api_bint(const struct api_req *rq, int k);
 int api_some_field(const struct api_req *rq, size_t n, const struct json_bfield *fields,
                    struct http_response *res);

@@ -175,19 +175,14 @@ enum {
 static const struct json_bfield create_fields[M_N] = {MILESTONE_FIELDS(true)};
 static const struct json_bfield patch_fields[M_N] = {MILESTONE_FIELDS(false)};
 
-static const char *
-mtext(const struct api_req *rq, int k)
-{
-	return rq->b[k].present ? rq->b[k].s : NULL;
-}
-
 /* The rules between fields that the request alone decides: an end before
  * the start, an end on an open-ended milestone. The database checks both
  * again against the stored fields. 0, or -1 with a 400 naming the field. */
 static int
 months_check(const struct api_req *rq, struct http_response *res)
 {
-	const char *start = mtext(rq, M_PLANNED_MONTH), *end = mtext(rq, M_PLANNED_END_MONTH);
+	const char *start = api_btext(rq, M_PLANNED_MONTH),
+	           *end = api_btext(rq, M_PLANNED_END_MONTH);
 
 	if (start != NULL && end != NULL && end[0] != '\0' && strcmp(end, start) < 0) {
 		http_error(res, 400, "bad_field", "planned_end_month",
@@ -219,14 +214,14 @@ static void
 milestone_edit(const struct api_req *rq, struct db_milestone_edit *e)
 {
 	memset(e, 0, sizeof *e);
-	e->title = mtext(rq, M_TITLE);
-	e->planned_month = mtext(rq, M_PLANNED_MONTH);
-	e->planned_end_month = mtext(rq, M_PLANNED_END_MONTH);
-	e->planned_text = mtext(rq, M_PLANNED_TEXT);
-	e->actual_date = mtext(rq, M_ACTUAL_DATE);
-	e->state = mtext(rq, M_STATE);
-	e->notes = mtext(rq, M_NOTES);
-	e->completes = mtext(rq, M_COMPLETES);
+	e->title = api_btext(rq, M_TITLE);
+	e->planned_month = api_btext(rq, M_PLANNED_MONTH);
+	e->planned_end_month = api_btext(rq, M_PLANNED_END_MONTH);
+	e->planned_text = api_btext(rq, M_PLANNED_TEXT);
+	e->actual_date = api_btext(rq, M_ACTUAL_DATE);
+	e->state = api_btext(rq, M_STATE);
+	e->notes = api_btext(rq, M_NOTES);
+	e->completes = api_btext(rq, M_COMPLETES);
 	e->open_ended = rq->b[M_OPEN_ENDED].present ? rq->b[M_OPEN_ENDED].b : -1;
 	e->owner_department = rq->b[M_OWNER].present ? rq->b[M_OWNER].i : -1;
 	e->position = rq->b[M_POSITION].present ? rq->b[M_POSITION].i : 0;

@@ -17,12 +17,6 @@
 
 #define COUNT_MAX 1000000
 
-static const char *
-btext(const struct api_req *rq, int k)
-{
-	return rq->b[k].present ? rq->b[k].s : NULL;
-}
-
 /* A count that may be absent: -1 then. */
 static int64_t
 bcount(const struct api_req *rq, int k)
@@ -102,9 +96,9 @@ static void
 pc_put(const struct api_req *rq, struct db *db, struct http_response *res)
 {
 	struct db_public_comment pc = {
-	    .starts_on = btext(rq, PC_STARTS),
-	    .ends_on = btext(rq, PC_ENDS),
-	    .notes = btext(rq, PC_NOTES),
+	    .starts_on = api_btext(rq, PC_STARTS),
+	    .ends_on = api_btext(rq, PC_ENDS),
+	    .notes = api_btext(rq, PC_NOTES),
 	    .submitters = bcount(rq, PC_SUBMITTERS),
 	    .opinions = bcount(rq, PC_OPINIONS),
 	};
@@ -176,10 +170,10 @@ opinion_of(const struct api_req *rq)
 	return (struct db_opinion){
 	    .number = bnum(rq, O_NUMBER),
 	    .count = bnum(rq, O_COUNT),
-	    .topic = btext(rq, O_TOPIC),
-	    .summary = btext(rq, O_SUMMARY),
-	    .answer = btext(rq, O_ANSWER),
-	    .outcome = btext(rq, O_OUTCOME),
+	    .topic = api_btext(rq, O_TOPIC),
+	    .summary = api_btext(rq, O_SUMMARY),
+	    .answer = api_btext(rq, O_ANSWER),
+	    .outcome = api_btext(rq, O_OUTCOME),
 	};
 }
 
@@ -318,10 +312,10 @@ static struct db_exchange
 session_of(const struct api_req *rq)
 {
 	return (struct db_exchange){
-	    .title = btext(rq, X_TITLE),
-	    .held_on = btext(rq, X_HELD_ON),
-	    .place = btext(rq, X_PLACE),
-	    .notes = btext(rq, X_NOTES),
+	    .title = api_btext(rq, X_TITLE),
+	    .held_on = api_btext(rq, X_HELD_ON),
+	    .place = api_btext(rq, X_PLACE),
+	    .notes = api_btext(rq, X_NOTES),
 	    .online = rq->b[X_ONLINE].present ? rq->b[X_ONLINE].b : -1,
 	    .participants = bcount(rq, X_PARTICIPANTS),
 	};

@@ -1,55 +1,88 @@
 /* SQL of activities, their yearly records and departments. */
 #include "activity.h"
 
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
 #include "db_int.h"
 #include "fragments.h"
 
 /* SQL reads better laid out by hand. */
 /* clang-format off */
 
-/* Filters shared by the list and its count. Parameters: $1 plan, $2 goal,
- * $3 measure id or code, $4 department, $5 status key, $6 fiscal year,
- * $7 free text. The text is compared after NFKC and lower-casing on both
- * sides, so full-width ＡＩ finds AI and the reverse. */
-#define ACTIVITY_MATCHED                                                                           \
-	"WITH f AS (SELECT coalesce($6::int, (SELECT max(fiscal_year) FROM activity_year)) AS fy," \
-	"                  nullif(lower(normalize($7::text, NFKC)), '') AS q), "                   \
-	"matched AS (SELECT a.id, a.plan_id, a.name, g.id AS goal_id, g.number AS goal_number, "   \
-	"  m.id AS measure_id, m.code, m.name AS measure_name, m.policy, m.number AS measure_no, " \
-	"  pl.position, f.fy, y.status, y.change_reason, y.result, y.plan_next, y.version "        \
-	" FROM f CROSS JOIN activity a "                                                           \
-	" JOIN measure m ON m.id = a.measure_id JOIN goal g ON g.id = m.goal_id "                  \
-	" JOIN placement pl ON pl.activity_id = a.id AND NOT pl.relisted "                         \
-	" LEFT JOIN activity_year y ON y.activity_id = a.id AND y.fiscal_year = f.fy "             \
-	" WHERE ($1::int IS NULL OR a.plan_id = $1) AND ($2::int IS NULL OR g.id = $2) "           \
-	"   AND ($3::text IS NULL OR m.id::text = $3 OR m.code = $3) "                             \
-	"   AND ($4::int IS NULL OR EXISTS (SELECT 1 FROM activity_department ad "                 \
-	"        WHERE ad.activity_id = a.id AND ad.department_id = $4)) "                         \
-	"   AND ($5::text IS NULL OR y.status = $5) "                                              \
-	"   AND (f.q IS NULL OR strpos(lower(normalize(concat_ws(' ', a.name, y.result, "          \
-	"        y.plan_next, y.change_reason, (SELECT string_agg(d.name, ' ') "                   \
-	"        FROM activity_department ad JOIN department d ON d.id = ad.department_id "        \
-	"        WHERE ad.activity_id = a.id)), NFKC)), f.q) > 0)) "
+/* The list is a statement per common filter (none, or one of plan, goal,
+ * measure, department, status, text) and a generic one for the other
+ * combinations, so that each gets a plan of its own rather than one plan
+ * of `$n IS NULL OR …` for all. Every variant takes the same parameters:
+ * $1 plan, $2 goal, $3 measure id or code, $4 department, $5 status key,
+ * $6 fiscal year, $7 free text (NULL: none), $8 limit, $9 offset.
+ *
+ * It answers plain rows, which db_activity_list renders: first a header
+ * (k 0: the total and the fiscal year), then each activity of the page in
+ * order (k 1, n its rank), each followed by its departments (k 2). The
+ * sort and the count run over the keys only; the texts are read for the
+ * page's rows alone. The free text is matched in activity_search (sql/012:
+ * the year's texts folded by app_fold, under a trigram index). */
+#define ACTIVITY_Q                                                                                 \
+	"EXISTS (SELECT 1 FROM activity_search s WHERE s.activity_id = a.id"                       \
+	" AND s.fiscal_year = coalesce(y.fiscal_year, 0)"                                          \
+	" AND s.folded LIKE app_like_anywhere(app_fold($7::text)))"
+#define ACTIVITY_DEPT                                                                              \
+	"EXISTS (SELECT 1 FROM activity_department ad"                                             \
+	" WHERE ad.activity_id = a.id AND ad.department_id = $4::int)"
+#define ACTIVITY_MEASURE "(m.id::text = $3::text OR m.code = $3::text)"
 
 #define ACTIVITY_ORDER "x.plan_id, x.goal_number, x.policy, x.measure_no, x.position"
 
+/* The list's statement with filter as its WHERE clause. */
+#define ACTIVITY_LIST(filter)                                                                      \
+	"WITH f AS (SELECT coalesce($6::int, (SELECT max(fiscal_year) FROM activity_year)) AS fy," \
+	"  $1::int AS plan, $2::int AS goal, $3::text AS measure, $4::int AS dept,"                \
+	"  $5::text AS status, $7::text AS q), "                                                   \
+	"matched AS (SELECT a.id, a.plan_id, g.number AS goal_number, m.policy,"                   \
+	"  m.number AS measure_no, pl.position"                                                    \
+	" FROM f CROSS JOIN activity a"                                                            \
+	" JOIN measure m ON m.id = a.measure_id JOIN goal g ON g.id = m.goal_id"                   \
+	" JOIN placement pl ON pl.activity_id = a.id AND NOT pl.relisted"                          \
+	" LEFT JOIN activity_year y ON y.activity_id = a.id AND y.fiscal_year = f.fy"              \
+	" WHERE " filter "), "                                                                     \
+	"page AS (SELECT x.id, row_number() OVER (ORDER BY " ACTIVITY_ORDER ") AS n"               \
+	" FROM (SELECT * FROM matched x ORDER BY " ACTIVITY_ORDER " LIMIT $8 OFFSET $9) x) "       \
+	"SELECT 0::bigint AS n, 0 AS k, (SELECT count(*) FROM matched)::int AS id,"                \
+	" NULL::int, NULL::text, NULL::int, NULL::int, NULL::int, NULL::text, NULL::text,"         \
+	" NULL::int, f.fy, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::int"  \
+	" FROM f "                                                                                 \
+	"UNION ALL "                                                                               \
+	"SELECT p.n, 1, a.id, a.plan_id, a.name, g.id, g.number, m.id, m.code, m.name,"            \
+	" pl.position, f.fy, y.status, s.mark, y.change_reason, y.result, y.plan_next, y.version"  \
+	" FROM page p CROSS JOIN f JOIN activity a ON a.id = p.id"                                 \
+	" JOIN measure m ON m.id = a.measure_id JOIN goal g ON g.id = m.goal_id"                   \
+	" JOIN placement pl ON pl.activity_id = a.id AND NOT pl.relisted"                          \
+	" LEFT JOIN activity_year y ON y.activity_id = a.id AND y.fiscal_year = f.fy"              \
+	" LEFT JOIN progress_status s ON s.key = y.status "                                        \
+	"UNION ALL "                                                                               \
+	"SELECT p.n, 2, d.id, NULL, d.name, NULL, NULL, NULL, NULL, NULL, ad.position, NULL,"     \
+	" NULL, NULL, NULL, NULL, NULL, NULL"                                                      \
+	" FROM page p JOIN activity_department ad ON ad.activity_id = p.id"                        \
+	" JOIN department d ON d.id = ad.department_id "                                           \
+	"ORDER BY 1, 2, 11"
+
 const struct db_stmt db_activity_stmts[] = {
-	{"activity_list",
-	 ACTIVITY_MATCHED ", page AS (SELECT * FROM matched x ORDER BY " ACTIVITY_ORDER
-	 "  LIMIT $8 OFFSET $9) "
-	 "SELECT json_build_object("
-	 " 'items', (SELECT coalesce(json_agg(json_build_object("
-	 "   'id', x.id, 'plan_id', x.plan_id, 'name', x.name,"
-	 "   'goal', json_build_object('id', x.goal_id, 'number', x.goal_number),"
-	 "   'measure', json_build_object('id', x.measure_id, 'code', x.code, 'name', x.measure_name),"
-	 "   'position', x.position, 'departments', " DEPARTMENTS_JSON("x.id") ","
-	 "   'fiscal_year', x.fy, 'status', x.status,"
-	 "   'status_mark', (SELECT s.mark FROM progress_status s WHERE s.key = x.status),"
-	 "   'change_reason', coalesce(x.change_reason, ''), 'result', coalesce(x.result, ''),"
-	 "   'plan_next', coalesce(x.plan_next, ''), 'version', x.version)"
-	 "   ORDER BY " ACTIVITY_ORDER "), '[]') FROM page x),"
-	 " 'total', (SELECT count(*) FROM matched), 'limit', $8::int, 'offset', $9::int,"
-	 " 'fiscal_year', (SELECT fy FROM f))::text",
+	{"activity_list", ACTIVITY_LIST("true"), 9},
+	{"activity_list_plan", ACTIVITY_LIST("a.plan_id = $1::int"), 9},
+	{"activity_list_goal", ACTIVITY_LIST("g.id = $2::int"), 9},
+	{"activity_list_measure", ACTIVITY_LIST(ACTIVITY_MEASURE), 9},
+	{"activity_list_department", ACTIVITY_LIST(ACTIVITY_DEPT), 9},
+	{"activity_list_status", ACTIVITY_LIST("y.status = $5::text"), 9},
+	{"activity_list_q", ACTIVITY_LIST(ACTIVITY_Q), 9},
+	{"activity_list_any",
+	 ACTIVITY_LIST("($1::int IS NULL OR a.plan_id = $1::int) AND ($2::int IS NULL OR g.id = $2::int)"
+	               " AND ($3::text IS NULL OR " ACTIVITY_MEASURE ")"
+	               " AND ($4::int IS NULL OR " ACTIVITY_DEPT ")"
+	               " AND ($5::text IS NULL OR y.status = $5::text)"
+	               " AND ($7::text IS NULL OR " ACTIVITY_Q ")"),
 	 9},
 	{"activity_get",
 	 "SELECT json_build_object('id', a.id, 'name', a.name,"
@@ -83,10 +116,149 @@ const struct db_stmt db_activity_stmts[] = {
 };
 /* clang-format on */
 
+/* The columns of the list's rows (ACTIVITY_LIST). */
+enum {
+	L_N,
+	L_K,
+	L_ID,
+	L_PLAN,
+	L_NAME,
+	L_GOAL,
+	L_GOAL_NO,
+	L_MEASURE,
+	L_CODE,
+	L_MEASURE_NAME,
+	L_POSITION,
+	L_FY,
+	L_STATUS,
+	L_MARK,
+	L_REASON,
+	L_RESULT,
+	L_PLAN_NEXT,
+	L_VERSION,
+	L_NCOLS
+};
+
+/* Cell (row, col) of r as a JSON value: NULL (JSON null) for SQL NULL. */
+static json_object *
+cell_int(const PGresult *r, int row, int col)
+{
+	return PQgetisnull(r, row, col)
+	           ? NULL
+	           : json_object_new_int64(strtoll(PQgetvalue(r, row, col), NULL, 10));
+}
+
+static json_object *
+cell_text(const PGresult *r, int row, int col)
+{
+	return PQgetisnull(r, row, col)
+	           ? NULL
+	           : json_object_new_string_len(PQgetvalue(r, row, col), PQgetlength(r, row, col));
+}
+
+/* A text of the yearly record: "" when the activity has none that year. */
+static json_object *
+cell_text_or_empty(const PGresult *r, int row, int col)
+{
+	return PQgetisnull(r, row, col) ? json_object_new_string("") : cell_text(r, row, col);
+}
+
+static void
+add(json_object *o, const char *key, json_object *v)
+{
+	json_object_object_add(o, key, v);
+}
+
+/* One activity of the page (a k 1 row), its departments still empty. */
+static json_object *
+list_item(const PGresult *r, int i, json_object **departments)
+{
+	json_object *o = json_object_new_object(), *g = json_object_new_object(),
+	            *m = json_object_new_object();
+
+	add(o, "id", cell_int(r, i, L_ID));
+	add(o, "plan_id", cell_int(r, i, L_PLAN));
+	add(o, "name", cell_text(r, i, L_NAME));
+	add(g, "id", cell_int(r, i, L_GOAL));
+	add(g, "number", cell_int(r, i, L_GOAL_NO));
+	add(o, "goal", g);
+	add(m, "id", cell_int(r, i, L_MEASURE));
+	add(m, "code", cell_text(r, i, L_CODE));
+	add(m, "name", cell_text(r, i, L_MEASURE_NAME));
+	add(o, "measure", m);
+	add(o, "position", cell_int(r, i, L_POSITION));
+	add(o, "departments", *departments = json_object_new_array());
+	add(o, "fiscal_year", cell_int(r, i, L_FY));
+	add(o, "status", cell_text(r, i, L_STATUS));
+	add(o, "status_mark", cell_text(r, i, L_MARK));
+	add(o, "change_reason", cell_text_or_empty(r, i, L_REASON));
+	add(o, "result", cell_text_or_empty(r, i, L_RESULT));
+	add(o, "plan_next", cell_text_or_empty(r, i, L_PLAN_NEXT));
+	add(o, "version", cell_int(r, i, L_VERSION));
+	return o;
+}
+
+/* The list's document from its rows: the header row first (the statement
+ * orders it so), then the items, each followed by its departments. */
+static enum db_rc
+list_render(const PGresult *r, const struct db_activity_filter *f, char **json)
+{
+	json_object *doc, *items, *departments = NULL, *d;
+	int i, n = PQntuples(r);
+	enum db_rc rc = DB_OK;
+
+	if (n < 1 || PQnfields(r) != L_NCOLS || strcmp(PQgetvalue(r, 0, L_K), "0") != 0)
+		return DB_BUG;
+	doc = json_object_new_object();
+	add(doc, "items", items = json_object_new_array_ext(n));
+	for (i = 1; i < n; i++) {
+		if (strcmp(PQgetvalue(r, i, L_K), "1") == 0) {
+			json_object_array_add(items, list_item(r, i, &departments));
+		} else if (departments != NULL) {
+			d = json_object_new_object();
+			add(d, "id", cell_int(r, i, L_ID));
+			add(d, "name", cell_text(r, i, L_NAME));
+			json_object_array_add(departments, d);
+		}
+	}
+	add(doc, "total", cell_int(r, 0, L_ID));
+	add(doc, "limit", json_object_new_int64(f->limit));
+	add(doc, "offset", json_object_new_int64(f->offset));
+	add(doc, "fiscal_year", cell_int(r, 0, L_FY));
+	rc = dbi_strdup(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN |
+	                                                        JSON_C_TO_STRING_NOSLASHESCAPE),
+	                json);
+	json_object_put(doc);
+	return rc;
+}
+
+/* The statement for the filters of f (see ACTIVITY_LIST). */
+static const char *
+list_stmt(const struct db_activity_filter *f, const char *q)
+{
+	const char *one = "activity_list";
+	int n = 0;
+
+	if (f->plan != 0)
+		n++, one = "activity_list_plan";
+	if (f->goal != 0)
+		n++, one = "activity_list_goal";
+	if (f->measure != NULL)
+		n++, one = "activity_list_measure";
+	if (f->department != 0)
+		n++, one = "activity_list_department";
+	if (f->status != NULL)
+		n++, one = "activity_list_status";
+	if (q != NULL)
+		n++, one = "activity_list_q";
+	return n > 1 ? "activity_list_any" : one;
+}
+
 enum db_rc
 db_activity_list(struct db *db, const struct db_activity_filter *f, char **json)
 {
 	char plan[24], goal[24], dept[24], fy[24], limit[24], offset[24];
+	const char *q = f->q != NULL && f->q[0] != '\0' ? f->q : NULL; /* empty: no search */
 	const char *p[9] = {
 	    dbi_opt(plan, f->plan),
 	    dbi_opt(goal, f->goal),
@@ -94,12 +266,19 @@ db_activity_list(struct db *db, const struct db_activity_filter *f, char **json)
 	    dbi_opt(dept, f->department),
 	    f->status,
 	    dbi_opt(fy, f->fiscal_year),
-	    f->q,
+	    q,
 	    dbi_int(limit, f->limit),
 	    dbi_int(offset, f->offset),
 	};
+	PGresult *r;
+	enum db_rc rc;
 
-	return dbi_json(db, "activity_list", 9, p, json);
+	*json = NULL;
+	if ((rc = dbi_rows_repeatable(db, list_stmt(f, q), 9, p, &r)) != DB_OK)
+		return rc;
+	rc = list_render(r, f, json);
+	PQclear(r);
+	return rc;
 }
 
 enum db_rc

@@ -9,9 +9,10 @@
 --     one row per yearly record (fiscal_year = that year: the name, that
 --     year's result, plan and reason, the departments' names) and one row
 --     with fiscal_year 0 for the list of a year without a record (the name and
---     the departments). Triggers keep it: an activity's name, its yearly
---     texts, its departments and a department's name. It is derived data,
---     not audited, and the application only reads it.
+--     the departments). Triggers per statement keep it (an activity's name,
+--     its yearly texts, its departments, a department's name), in the
+--     writing transaction. It is derived data, not audited, and the
+--     application only reads it.
 --   * A GIN trigram index serves `LIKE '%q%'`; queries of one or two
 --     characters have no trigram and are answered by the same LIKE over the
 --     index's full scan and recheck: slower, still exact.
@@ -37,100 +38,109 @@ CREATE TABLE activity_search (
 );
 CREATE INDEX activity_search_trgm ON activity_search USING gin (folded gin_trgm_ops);
 
--- The folded text of activity a in fiscal year fy (0: without a record), as
--- the list searched it before: concat_ws(' ', name, result, plan_next,
--- change_reason, the departments' names).
-CREATE FUNCTION activity_search_text(a integer, fy integer) RETURNS text
-	LANGUAGE sql STABLE AS $$
-	SELECT app_fold(concat_ws(' ', ac.name, y.result, y.plan_next, y.change_reason,
-		(SELECT string_agg(d.name, ' ' ORDER BY ad.position)
-		 FROM activity_department ad JOIN department d ON d.id = ad.department_id
-		 WHERE ad.activity_id = ac.id)))
-	FROM activity ac
-	LEFT JOIN activity_year y ON y.activity_id = ac.id AND y.fiscal_year = fy
-	WHERE ac.id = a AND (fy = 0 OR y.fiscal_year IS NOT NULL)
-$$;
+-- What activity_search holds, computed: per activity one row without a
+-- record (fiscal_year 0) and one per yearly record, the text as the list
+-- searched it before: concat_ws(' ', name, result, plan_next,
+-- change_reason, the departments' names), folded.
+CREATE VIEW activity_search_source AS
+SELECT a.id AS activity_id, coalesce(y.fiscal_year, 0) AS fiscal_year,
+       app_fold(concat_ws(' ', a.name, y.result, y.plan_next, y.change_reason, dn.names)) AS folded
+FROM activity a
+CROSS JOIN LATERAL (SELECT string_agg(d.name, ' ' ORDER BY ad.position) AS names
+                    FROM activity_department ad JOIN department d ON d.id = ad.department_id
+                    WHERE ad.activity_id = a.id) dn
+CROSS JOIN LATERAL (SELECT NULL::integer AS fiscal_year
+                    UNION ALL
+                    SELECT yy.fiscal_year FROM activity_year yy WHERE yy.activity_id = a.id) k
+LEFT JOIN activity_year y ON y.activity_id = a.id AND y.fiscal_year = k.fiscal_year;
 
--- Recomputes the rows of activity a (fy NULL: every row; else that year's).
-CREATE FUNCTION activity_search_refresh(a integer, fy integer) RETURNS void
-	LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
-BEGIN
-	DELETE FROM activity_search s
-	WHERE s.activity_id = a AND (fy IS NULL OR s.fiscal_year = fy);
-	INSERT INTO activity_search (activity_id, fiscal_year, folded)
-	SELECT a, k.fy, t.folded
-	FROM (SELECT 0 AS fy WHERE fy IS NULL
-	      UNION ALL
-	      SELECT y.fiscal_year FROM activity_year y
-	      WHERE y.activity_id = a AND (fy IS NULL OR y.fiscal_year = fy)) k
-	CROSS JOIN LATERAL (SELECT activity_search_text(a, k.fy) AS folded) t
-	WHERE t.folded IS NOT NULL;
-END
+-- Brings the rows of the activities ids (every row) or, with years, of the
+-- pairs (ids[i], years[i]) up to date. The triggers below are per
+-- statement, over their transition tables, so a bulk load (bench/gen, an
+-- import) pays once per statement, not once per row.
+CREATE FUNCTION activity_search_sync(ids integer[], years integer[] DEFAULT NULL) RETURNS void
+	LANGUAGE sql SECURITY DEFINER SET search_path = public AS $$
+	INSERT INTO activity_search AS s (activity_id, fiscal_year, folded)
+	SELECT src.activity_id, src.fiscal_year, src.folded FROM activity_search_source src
+	WHERE src.activity_id = ANY (ids)
+	  AND (years IS NULL OR (src.activity_id, src.fiscal_year) IN (SELECT * FROM unnest(ids, years)))
+	ON CONFLICT (activity_id, fiscal_year) DO UPDATE SET folded = EXCLUDED.folded
+	WHERE s.folded IS DISTINCT FROM EXCLUDED.folded
 $$;
 
 CREATE FUNCTION activity_search_on_activity() RETURNS trigger
 	LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 BEGIN
-	PERFORM activity_search_refresh(NEW.id, NULL);
+	PERFORM activity_search_sync(ARRAY(SELECT id FROM new_rows));
 	RETURN NULL;
 END
 $$;
-CREATE TRIGGER search_text AFTER INSERT OR UPDATE OF name ON activity
-	FOR EACH ROW EXECUTE FUNCTION activity_search_on_activity();
+CREATE TRIGGER search_text_insert AFTER INSERT ON activity REFERENCING NEW TABLE AS new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION activity_search_on_activity();
+CREATE TRIGGER search_text_update AFTER UPDATE ON activity REFERENCING NEW TABLE AS new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION activity_search_on_activity();
 
 CREATE FUNCTION activity_search_on_year() RETURNS trigger
 	LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 BEGIN
-	IF TG_OP = 'DELETE' THEN
-		DELETE FROM activity_search s
-		WHERE s.activity_id = OLD.activity_id AND s.fiscal_year = OLD.fiscal_year;
-	ELSE
-		IF TG_OP = 'UPDATE' AND (OLD.activity_id, OLD.fiscal_year)
-		                        IS DISTINCT FROM (NEW.activity_id, NEW.fiscal_year) THEN
-			DELETE FROM activity_search s
-			WHERE s.activity_id = OLD.activity_id AND s.fiscal_year = OLD.fiscal_year;
-		END IF;
-		PERFORM activity_search_refresh(NEW.activity_id, NEW.fiscal_year);
+	IF TG_OP IN ('UPDATE', 'DELETE') THEN
+		DELETE FROM activity_search s USING old_rows o
+		WHERE s.activity_id = o.activity_id AND s.fiscal_year = o.fiscal_year;
+	END IF;
+	IF TG_OP IN ('INSERT', 'UPDATE') THEN
+		PERFORM activity_search_sync(ARRAY(SELECT activity_id FROM new_rows),
+		                             ARRAY(SELECT fiscal_year FROM new_rows));
 	END IF;
 	RETURN NULL;
 END
 $$;
-CREATE TRIGGER search_text AFTER INSERT OR DELETE OR UPDATE OF activity_id, fiscal_year,
-	result, plan_next, change_reason ON activity_year
-	FOR EACH ROW EXECUTE FUNCTION activity_search_on_year();
+CREATE TRIGGER search_text_insert AFTER INSERT ON activity_year REFERENCING NEW TABLE AS new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION activity_search_on_year();
+CREATE TRIGGER search_text_update AFTER UPDATE ON activity_year
+	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION activity_search_on_year();
+CREATE TRIGGER search_text_delete AFTER DELETE ON activity_year REFERENCING OLD TABLE AS old_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION activity_search_on_year();
 
+-- A department link added, moved or removed: the activities on both sides.
 CREATE FUNCTION activity_search_on_department_link() RETURNS trigger
 	LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 BEGIN
-	IF TG_OP IN ('UPDATE', 'DELETE') THEN
-		PERFORM activity_search_refresh(OLD.activity_id, NULL);
-	END IF;
-	IF TG_OP IN ('UPDATE', 'INSERT') AND (TG_OP = 'INSERT' OR NEW.activity_id <> OLD.activity_id) THEN
-		PERFORM activity_search_refresh(NEW.activity_id, NULL);
+	IF TG_OP = 'INSERT' THEN
+		PERFORM activity_search_sync(ARRAY(SELECT activity_id FROM new_rows));
+	ELSIF TG_OP = 'DELETE' THEN
+		PERFORM activity_search_sync(ARRAY(SELECT activity_id FROM old_rows));
+	ELSE
+		PERFORM activity_search_sync(ARRAY(SELECT activity_id FROM new_rows
+		                                   UNION SELECT activity_id FROM old_rows));
 	END IF;
 	RETURN NULL;
 END
 $$;
-CREATE TRIGGER search_text AFTER INSERT OR DELETE OR UPDATE ON activity_department
-	FOR EACH ROW EXECUTE FUNCTION activity_search_on_department_link();
+CREATE TRIGGER search_text_insert AFTER INSERT ON activity_department
+	REFERENCING NEW TABLE AS new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION activity_search_on_department_link();
+CREATE TRIGGER search_text_update AFTER UPDATE ON activity_department
+	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION activity_search_on_department_link();
+CREATE TRIGGER search_text_delete AFTER DELETE ON activity_department
+	REFERENCING OLD TABLE AS old_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION activity_search_on_department_link();
 
 CREATE FUNCTION activity_search_on_department() RETURNS trigger
 	LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 BEGIN
-	PERFORM activity_search_refresh(ad.activity_id, NULL)
-	FROM activity_department ad WHERE ad.department_id = NEW.id;
+	PERFORM activity_search_sync(ARRAY(SELECT ad.activity_id FROM activity_department ad
+	                                   WHERE ad.department_id IN (SELECT id FROM new_rows)));
 	RETURN NULL;
 END
 $$;
-CREATE TRIGGER search_text AFTER UPDATE OF name ON department
-	FOR EACH ROW EXECUTE FUNCTION activity_search_on_department();
+CREATE TRIGGER search_text_update AFTER UPDATE ON department REFERENCING NEW TABLE AS new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION activity_search_on_department();
 
 -- What is there already.
 INSERT INTO activity_search (activity_id, fiscal_year, folded)
-SELECT ac.id, 0, activity_search_text(ac.id, 0) FROM activity ac;
-INSERT INTO activity_search (activity_id, fiscal_year, folded)
-SELECT y.activity_id, y.fiscal_year, activity_search_text(y.activity_id, y.fiscal_year)
-FROM activity_year y;
+SELECT activity_id, fiscal_year, folded FROM activity_search_source;
 
 GRANT SELECT ON activity_search TO shinchoku_app;
 GRANT EXECUTE ON FUNCTION app_fold(text), app_like_anywhere(text) TO shinchoku_app;

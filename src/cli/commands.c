@@ -33,6 +33,7 @@ const char cli_usage[] =
     "             import --fiscal-year=YYYY [--dry-run] [--decided] FILE.csv\n"
     "  user add   create a user in db_admin, the password read from stdin:\n"
     "             user add LOGIN ROLE DEPARTMENT|- DISPLAY_NAME [--if-missing]\n"
+    "  statement  print the SQL of a prepared statement: statement NAME\n"
     "  --help     this text\n"
     "  --version  the version\n"
     "\n"
@@ -213,4 +214,21 @@ cli_user(const struct config *cfg, int argc, char **argv)
 	crypto_wipe(password, sizeof password);
 	db_free(db);
 	return rc == 0 ? 0 : 1;
+}
+
+int
+cli_statement(int argc, char **argv)
+{
+	const char *sql;
+
+	if (argc != 1) {
+		fprintf(stderr, "statement: one statement name expected\n%s", cli_usage);
+		return 2;
+	}
+	if ((sql = db_statement_sql(argv[0])) == NULL) {
+		fprintf(stderr, "statement: no statement %s\n", argv[0]);
+		return 1;
+	}
+	printf("%s\n", sql);
+	return 0;
 }

@@ -18,5 +18,8 @@ int cli_import(const struct config *cfg, int argc, char **argv);
 /* user add LOGIN ROLE DEPARTMENT|- DISPLAY_NAME [--if-missing], the
  * password the first line of stdin. */
 int cli_user(const struct config *cfg, int argc, char **argv);
+/* statement NAME: prints the SQL of a prepared statement (bench/run gives
+ * it to pgbench); 1 when there is none. */
+int cli_statement(int argc, char **argv);
 
 #endif

@@ -600,3 +600,15 @@ dbi_tx_unprepared(struct db *db, enum db_rc (*fn)(struct db *db, void *arg), voi
 		return DB_AWAY;
 	return tx_run(db, false, 0, "cli", false, fn, arg);
 }
+
+const char *
+db_statement_sql(const char *name)
+{
+	const struct db_stmt *const *set, *st;
+
+	for (set = db_statements; *set != NULL; set++)
+		for (st = *set; st->name != NULL; st++)
+			if (strcmp(st->name, name) == 0)
+				return st->sql;
+	return NULL;
+}

@@ -67,4 +67,8 @@ bool db_in_transaction(const struct db *db);
 /* Rolls back whatever is open; harmless when nothing is. */
 void db_abandon(struct db *db);
 
+/* The SQL of the prepared statement name, NULL when there is none: for
+ * `shinchoku statement`, which hands it to pgbench (bench/run). */
+const char *db_statement_sql(const char *name);
+
 #endif

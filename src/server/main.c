@@ -92,6 +92,8 @@ main(int argc, char **argv)
 		rc = cli_import(&cfg, nrest, rest);
 	} else if (strcmp(argv[1], "user") == 0) {
 		rc = cli_user(&cfg, nrest, rest);
+	} else if (strcmp(argv[1], "statement") == 0) {
+		rc = cli_statement(nrest, rest);
 	} else {
 		fprintf(stderr, "unknown command \"%s\"\n%s", argv[1], cli_usage);
 		rc = 2;

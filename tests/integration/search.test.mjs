@@ -1,0 +1,84 @@
+// The list's free-text search (sql/012): app_fold (NFKC, lower case,
+// katakana to hiragana) on both sides, over the precomputed text that
+// triggers keep, and the synthetic data generator of the benchmark
+// (bench/gen.sql) at a small scale, rolled back.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { sql } from './accounts.mjs';
+
+if (!process.env.SHINCHOKU_TEST_URL) process.exit(77);
+
+const URL_ = process.env.SHINCHOKU_TEST_URL;
+const SRC = process.env.SHINCHOKU_SOURCE_DIR;
+
+async function list(params) {
+  const r = await fetch(`${URL_}/api/activities?${new URLSearchParams({ fy: '2024', limit: '500', ...params })}`);
+  assert.equal(r.status, 200, `q=${params.q}`);
+  return r.json();
+}
+const ids = (body) => body.items.map((a) => a.id);
+
+test('app_fold folds width, case and katakana to hiragana', () => {
+  assert.equal(sql("SELECT app_fold('キャッシュレス')"), 'きゃっしゅれす');
+  assert.equal(sql("SELECT app_fold('ＡＩーＯＣＲ ｶﾞｲﾄﾞ ヴァ ヵヶ')"), 'aiーocr がいど ゔぁ ゕゖ');
+  // Only U+30A1..U+30F6 move: the long vowel mark and the middle dot stay.
+  assert.equal(sql("SELECT app_fold('ー・ヷ')"), 'ー・ヷ');
+});
+
+test('hiragana finds what is written in katakana, and the reverse', async () => {
+  const kata = await list({ q: 'キャッシュレス' });
+  assert.ok(kata.total > 0, 'the seed mentions キャッシュレス');
+  for (const a of kata.items) {
+    const text = [a.name, a.result, a.plan_next, a.change_reason, ...a.departments.map((d) => d.name)].join(' ');
+    assert.match(text.normalize('NFKC'), /キャッシュレス/);
+  }
+  const hira = await list({ q: 'きゃっしゅれす' });
+  assert.deepEqual(ids(hira), ids(kata));
+  assert.equal(hira.total, kata.total);
+  // Half-width katakana is folded too.
+  assert.deepEqual(ids(await list({ q: 'ｷｬｯｼｭﾚｽ' })), ids(kata));
+});
+
+test('short queries (no trigram) and LIKE characters are still exact', async () => {
+  const all = await list({});
+  const text = (a) => [a.name, a.result, a.plan_next, a.change_reason, ...a.departments.map((d) => d.name)]
+    .join(' ').normalize('NFKC').toLowerCase();
+  for (const q of ['課', 'ai', '%', '_', '\\', '（']) {
+    const want = all.items.filter((a) => text(a).includes(q.normalize('NFKC').toLowerCase())).map((a) => a.id);
+    assert.deepEqual(ids(await list({ q })), want, `q=${q}`);
+  }
+});
+
+test('the search text follows a change of the yearly record in the same transaction', () => {
+  const id = Number(sql("SELECT activity_id FROM activity_year WHERE fiscal_year = 2024 ORDER BY activity_id LIMIT 1"));
+  const found = (q) => Number(sql(`SELECT count(*) FROM activity_search WHERE activity_id = ${id}
+    AND fiscal_year = 2024 AND folded LIKE app_like_anywhere(app_fold('${q}'))`));
+  const out = sql(`BEGIN;
+    UPDATE activity_year SET result = result || 'ケンサクテスト' WHERE activity_id = ${id} AND fiscal_year = 2024;
+    SELECT count(*) FROM activity_search WHERE activity_id = ${id} AND fiscal_year = 2024
+      AND folded LIKE app_like_anywhere(app_fold('けんさくてすと'));
+    ROLLBACK;`);
+  assert.ok(out.split('\n').includes('1'), out);
+  assert.equal(found('けんさくてすと'), 0);
+});
+
+test('bench/gen makes scale × the seed with every trigger active (rolled back)', () => {
+  const scale = 10;
+  const out = execFileSync('psql', [process.env.SHINCHOKU_TEST_DB_ADMIN, '-X', '-A', '-t', '-q',
+    '-v', `scale=${scale}`, '-v', 'rollback=1', '-f', join(SRC, 'bench', 'gen.sql')],
+  { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const line = out.split('\n').find((l) => l.startsWith('bench/gen|'));
+  assert.ok(line, out);
+  const [, seed, plans, activities, years, search, departments, fiscalYears, folded] = line.split('|').map(Number);
+  assert.equal(seed, 105);
+  assert.equal(plans, scale - 1);
+  assert.equal(activities, (scale - 1) * seed);
+  assert.equal(years, 2 * activities, 'a FY2024 record and an earlier one each');
+  assert.equal(search, activities + years, 'one search row per record and one without');
+  assert.ok(departments >= 4 * scale, `departments: ${departments}`);
+  assert.equal(fiscalYears, 10);
+  assert.ok(folded > 0, 'the copies are found by the folded search');
+  assert.equal(Number(sql("SELECT count(*) FROM plan WHERE title LIKE '%（合成 %'")), 0, 'rolled back');
+});

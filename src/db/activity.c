@@ -22,17 +22,19 @@
  * It answers plain rows, which db_activity_list renders: first a header
  * (k 0: the total and the fiscal year), then each activity of the page in
  * order (k 1, n its rank), each followed by its departments (k 2). The
- * sort and the count run over the keys only; the texts are read for the
+ * sort and the count read activity_rank (sql/012: the list's keys under an
+ * index in its order), not inlined twice; the texts are read for the
  * page's rows alone. The free text is matched in activity_search (sql/012:
  * the year's texts folded by app_fold, under a trigram index). */
 #define ACTIVITY_Q                                                                                 \
-	"EXISTS (SELECT 1 FROM activity_search s WHERE s.activity_id = a.id"                       \
+	"EXISTS (SELECT 1 FROM activity_search s WHERE s.activity_id = a.activity_id"                       \
 	" AND s.fiscal_year = coalesce(y.fiscal_year, 0)"                                          \
 	" AND s.folded LIKE app_like_anywhere(app_fold($7::text)))"
 #define ACTIVITY_DEPT                                                                              \
 	"EXISTS (SELECT 1 FROM activity_department ad"                                             \
-	" WHERE ad.activity_id = a.id AND ad.department_id = $4::int)"
-#define ACTIVITY_MEASURE "(m.id::text = $3::text OR m.code = $3::text)"
+	" WHERE ad.activity_id = a.activity_id AND ad.department_id = $4::int)"
+#define ACTIVITY_MEASURE                                                                           \
+	"a.measure_id IN (SELECT m.id FROM measure m WHERE m.id::text = $3::text OR m.code = $3::text)"
 
 #define ACTIVITY_ORDER "x.plan_id, x.goal_number, x.policy, x.measure_no, x.position"
 
@@ -41,26 +43,24 @@
 	"WITH f AS (SELECT coalesce($6::int, (SELECT max(fiscal_year) FROM activity_year)) AS fy," \
 	"  $1::int AS plan, $2::int AS goal, $3::text AS measure, $4::int AS dept,"                \
 	"  $5::text AS status, $7::text AS q), "                                                   \
-	"matched AS (SELECT a.id, a.plan_id, g.number AS goal_number, m.policy,"                   \
-	"  m.number AS measure_no, pl.position"                                                    \
-	" FROM f CROSS JOIN activity a"                                                            \
-	" JOIN measure m ON m.id = a.measure_id JOIN goal g ON g.id = m.goal_id"                   \
-	" JOIN placement pl ON pl.activity_id = a.id AND NOT pl.relisted"                          \
-	" LEFT JOIN activity_year y ON y.activity_id = a.id AND y.fiscal_year = f.fy"              \
+	"matched AS NOT MATERIALIZED (SELECT a.activity_id AS id, a.plan_id, a.goal_id,"            \
+	"  a.goal_number, a.measure_id, a.policy, a.measure_no, a.position"                        \
+	" FROM f CROSS JOIN activity_rank a"                                                       \
+	" LEFT JOIN activity_year y ON y.activity_id = a.activity_id AND y.fiscal_year = f.fy"     \
 	" WHERE " filter "), "                                                                     \
-	"page AS (SELECT x.id, row_number() OVER (ORDER BY " ACTIVITY_ORDER ") AS n"               \
+	"page AS (SELECT x.*, row_number() OVER (ORDER BY " ACTIVITY_ORDER ") AS n"                \
 	" FROM (SELECT * FROM matched x ORDER BY " ACTIVITY_ORDER " LIMIT $8 OFFSET $9) x) "       \
 	"SELECT 0::bigint AS n, 0 AS k, (SELECT count(*) FROM matched)::int AS id,"                \
 	" NULL::int, NULL::text, NULL::int, NULL::int, NULL::int, NULL::text, NULL::text,"         \
 	" NULL::int, f.fy, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::int"  \
 	" FROM f "                                                                                 \
 	"UNION ALL "                                                                               \
-	"SELECT p.n, 1, a.id, a.plan_id, a.name, g.id, g.number, m.id, m.code, m.name,"            \
-	" pl.position, f.fy, y.status, s.mark, y.change_reason, y.result, y.plan_next, y.version"  \
+	"SELECT p.n, 1, p.id, p.plan_id, a.name, p.goal_id, p.goal_number, p.measure_id, m.code,"  \
+	" m.name, p.position, f.fy, y.status, s.mark, y.change_reason, y.result, y.plan_next,"     \
+	" y.version"                                                                               \
 	" FROM page p CROSS JOIN f JOIN activity a ON a.id = p.id"                                 \
-	" JOIN measure m ON m.id = a.measure_id JOIN goal g ON g.id = m.goal_id"                   \
-	" JOIN placement pl ON pl.activity_id = a.id AND NOT pl.relisted"                          \
-	" LEFT JOIN activity_year y ON y.activity_id = a.id AND y.fiscal_year = f.fy"              \
+	" JOIN measure m ON m.id = p.measure_id"                                                   \
+	" LEFT JOIN activity_year y ON y.activity_id = p.id AND y.fiscal_year = f.fy"              \
 	" LEFT JOIN progress_status s ON s.key = y.status "                                        \
 	"UNION ALL "                                                                               \
 	"SELECT p.n, 2, d.id, NULL, d.name, NULL, NULL, NULL, NULL, NULL, ad.position, NULL,"     \
@@ -72,13 +72,13 @@
 const struct db_stmt db_activity_stmts[] = {
 	{"activity_list", ACTIVITY_LIST("true"), 9},
 	{"activity_list_plan", ACTIVITY_LIST("a.plan_id = $1::int"), 9},
-	{"activity_list_goal", ACTIVITY_LIST("g.id = $2::int"), 9},
+	{"activity_list_goal", ACTIVITY_LIST("a.goal_id = $2::int"), 9},
 	{"activity_list_measure", ACTIVITY_LIST(ACTIVITY_MEASURE), 9},
 	{"activity_list_department", ACTIVITY_LIST(ACTIVITY_DEPT), 9},
 	{"activity_list_status", ACTIVITY_LIST("y.status = $5::text"), 9},
 	{"activity_list_q", ACTIVITY_LIST(ACTIVITY_Q), 9},
 	{"activity_list_any",
-	 ACTIVITY_LIST("($1::int IS NULL OR a.plan_id = $1::int) AND ($2::int IS NULL OR g.id = $2::int)"
+	 ACTIVITY_LIST("($1::int IS NULL OR a.plan_id = $1::int) AND ($2::int IS NULL OR a.goal_id = $2::int)"
 	               " AND ($3::text IS NULL OR " ACTIVITY_MEASURE ")"
 	               " AND ($4::int IS NULL OR " ACTIVITY_DEPT ")"
 	               " AND ($5::text IS NULL OR y.status = $5::text)"

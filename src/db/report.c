@@ -18,18 +18,22 @@ const struct db_stmt db_report_stmts[] = {
     {"report_summary",
      "WITH snap AS (SELECT round_id, taken_at, appendix FROM report_snapshot"
      "              WHERE fiscal_year = $1 AND ($2::int IS NULL OR plan_id = $2)),"
-     " y AS (SELECT r.status FROM snap, jsonb_populate_recordset(NULL::report_row, snap.appendix) r"
-     "       WHERE NOT r.relisted"
+     /* Counted once per status (an index-only scan of activity_year_fy_idx
+      * for a live year), not scanned once for each figure. */
+     " y AS (SELECT r.status, count(*) AS n"
+     "       FROM snap, jsonb_populate_recordset(NULL::report_row, snap.appendix) r"
+     "       WHERE NOT r.relisted GROUP BY r.status"
      "       UNION ALL"
-     "       SELECT y.status FROM activity_year y JOIN activity a ON a.id = y.activity_id"
-     "       WHERE y.fiscal_year = $1 AND ($2::int IS NULL OR a.plan_id = $2)"
-     "         AND NOT EXISTS (SELECT 1 FROM snap)) "
+     "       SELECT y.status, count(*) FROM activity_year y"
+     "       WHERE y.fiscal_year = $1 AND ($2::int IS NULL"
+     "         OR y.activity_id IN (SELECT a.id FROM activity a WHERE a.plan_id = $2))"
+     "         AND NOT EXISTS (SELECT 1 FROM snap) GROUP BY y.status) "
      "SELECT json_build_object('fiscal_year', $1::int, 'era', fiscal_era($1),"
      " 'counts', (SELECT json_agg(json_build_object('status', s.key, 'mark', s.mark,"
-     "   'label', s.label, 'count', (SELECT count(*) FROM y WHERE y.status = s.key))"
-     "   ORDER BY s.position) FROM progress_status s),"
-     " 'unset', (SELECT count(*) FROM y WHERE y.status IS NULL),"
-     " 'total', (SELECT count(*) FROM y),"
+     "   'label', s.label, 'count', (SELECT coalesce(sum(n), 0)::bigint FROM y"
+     "   WHERE y.status = s.key)) ORDER BY s.position) FROM progress_status s),"
+     " 'unset', (SELECT coalesce(sum(n), 0)::bigint FROM y WHERE y.status IS NULL),"
+     " 'total', (SELECT coalesce(sum(n), 0)::bigint FROM y),"
      " 'snapshot', (SELECT json_build_object('round_id', round_id, 'taken_at', taken_at)"
      "   FROM snap))::text",
      2},

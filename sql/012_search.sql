@@ -103,30 +103,38 @@ CREATE TRIGGER search_text_update AFTER UPDATE ON activity_year
 CREATE TRIGGER search_text_delete AFTER DELETE ON activity_year REFERENCING OLD TABLE AS old_rows
 	FOR EACH STATEMENT EXECUTE FUNCTION activity_search_on_year();
 
--- A department link added, moved or removed: the activities on both sides.
-CREATE FUNCTION activity_search_on_department_link() RETURNS trigger
+-- A row that names an activity (activity_department, placement) added,
+-- moved or removed: the activities on both sides, brought up to date in
+-- activity_search (TG_ARGV[0] 'search') or activity_rank ('rank', below).
+CREATE FUNCTION activity_link_on_change() RETURNS trigger
 	LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+	ids integer[];
 BEGIN
 	IF TG_OP = 'INSERT' THEN
-		PERFORM activity_search_sync(ARRAY(SELECT activity_id FROM new_rows));
+		ids := ARRAY(SELECT activity_id FROM new_rows);
 	ELSIF TG_OP = 'DELETE' THEN
-		PERFORM activity_search_sync(ARRAY(SELECT activity_id FROM old_rows));
+		ids := ARRAY(SELECT activity_id FROM old_rows);
 	ELSE
-		PERFORM activity_search_sync(ARRAY(SELECT activity_id FROM new_rows
-		                                   UNION SELECT activity_id FROM old_rows));
+		ids := ARRAY(SELECT activity_id FROM new_rows UNION SELECT activity_id FROM old_rows);
+	END IF;
+	IF TG_ARGV[0] = 'search' THEN
+		PERFORM activity_search_sync(ids);
+	ELSE
+		PERFORM activity_rank_sync(ids);
 	END IF;
 	RETURN NULL;
 END
 $$;
 CREATE TRIGGER search_text_insert AFTER INSERT ON activity_department
 	REFERENCING NEW TABLE AS new_rows
-	FOR EACH STATEMENT EXECUTE FUNCTION activity_search_on_department_link();
+	FOR EACH STATEMENT EXECUTE FUNCTION activity_link_on_change('search');
 CREATE TRIGGER search_text_update AFTER UPDATE ON activity_department
 	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-	FOR EACH STATEMENT EXECUTE FUNCTION activity_search_on_department_link();
+	FOR EACH STATEMENT EXECUTE FUNCTION activity_link_on_change('search');
 CREATE TRIGGER search_text_delete AFTER DELETE ON activity_department
 	REFERENCING OLD TABLE AS old_rows
-	FOR EACH STATEMENT EXECUTE FUNCTION activity_search_on_department_link();
+	FOR EACH STATEMENT EXECUTE FUNCTION activity_link_on_change('search');
 
 CREATE FUNCTION activity_search_on_department() RETURNS trigger
 	LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
@@ -173,7 +181,8 @@ CREATE FUNCTION activity_rank_sync(ids integer[]) RETURNS void
 	INSERT INTO activity_rank SELECT * FROM activity_rank_source WHERE activity_id = ANY (ids);
 $$;
 
--- The activities a statement on activity, placement, measure or goal moved.
+-- The activities a statement on activity, measure or goal moved (placement:
+-- activity_link_on_change).
 CREATE FUNCTION activity_rank_on_change() RETURNS trigger
 	LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 DECLARE
@@ -181,14 +190,6 @@ DECLARE
 BEGIN
 	IF TG_TABLE_NAME = 'activity' THEN
 		ids := ARRAY(SELECT id FROM new_rows);
-	ELSIF TG_TABLE_NAME = 'placement' THEN
-		IF TG_OP = 'INSERT' THEN
-			ids := ARRAY(SELECT activity_id FROM new_rows);
-		ELSIF TG_OP = 'DELETE' THEN
-			ids := ARRAY(SELECT activity_id FROM old_rows);
-		ELSE
-			ids := ARRAY(SELECT activity_id FROM new_rows UNION SELECT activity_id FROM old_rows);
-		END IF;
 	ELSIF TG_TABLE_NAME = 'measure' THEN
 		ids := ARRAY(SELECT a.id FROM activity a WHERE a.measure_id IN (SELECT id FROM new_rows));
 	ELSE
@@ -204,12 +205,12 @@ CREATE TRIGGER rank_insert AFTER INSERT ON activity REFERENCING NEW TABLE AS new
 CREATE TRIGGER rank_update AFTER UPDATE ON activity REFERENCING NEW TABLE AS new_rows
 	FOR EACH STATEMENT EXECUTE FUNCTION activity_rank_on_change();
 CREATE TRIGGER rank_insert AFTER INSERT ON placement REFERENCING NEW TABLE AS new_rows
-	FOR EACH STATEMENT EXECUTE FUNCTION activity_rank_on_change();
+	FOR EACH STATEMENT EXECUTE FUNCTION activity_link_on_change('rank');
 CREATE TRIGGER rank_update AFTER UPDATE ON placement
 	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-	FOR EACH STATEMENT EXECUTE FUNCTION activity_rank_on_change();
+	FOR EACH STATEMENT EXECUTE FUNCTION activity_link_on_change('rank');
 CREATE TRIGGER rank_delete AFTER DELETE ON placement REFERENCING OLD TABLE AS old_rows
-	FOR EACH STATEMENT EXECUTE FUNCTION activity_rank_on_change();
+	FOR EACH STATEMENT EXECUTE FUNCTION activity_link_on_change('rank');
 CREATE TRIGGER rank_update AFTER UPDATE ON measure REFERENCING NEW TABLE AS new_rows
 	FOR EACH STATEMENT EXECUTE FUNCTION activity_rank_on_change();
 CREATE TRIGGER rank_update AFTER UPDATE ON goal REFERENCING NEW TABLE AS new_rows

@@ -93,3 +93,10 @@ test('activity_search and activity_rank equal their sources', () => {
       UNION ALL (TABLE ${source} EXCEPT TABLE ${table})) d`), '0', table);
   }
 });
+
+test('shinchoku statement prints a prepared statement (bench/run gives it to pgbench)', () => {
+  const out = execFileSync(process.env.SHINCHOKU_BIN, ['statement', 'activity_list'], { encoding: 'utf8' });
+  assert.match(out, /FROM f CROSS JOIN activity_rank a/);
+  assert.throws(() => execFileSync(process.env.SHINCHOKU_BIN, ['statement', 'no_such'], { stdio: 'ignore' }),
+    (e) => e.status === 1);
+});

@@ -93,6 +93,35 @@ async function signInVia(page, path, login) {
 const tableCounts = (page, sel) => page.$$eval(`${sel} tbody tr`, (rows) => Object.fromEntries(rows.map((tr) =>
   [tr.querySelector('th').textContent, Object.fromEntries([...tr.querySelectorAll('td')].map((td) => [td.dataset.status, Number(td.textContent)]))])));
 
+test('API: the dashboard counts as the summary does; history and requests for signed-in users only', async () => {
+  const summary = (await anonymous.get('/api/reports/2024/summary')).body;
+  const d = (await anonymous.get('/api/dashboard?fy=2024')).body;
+  assert.equal(d.fiscal_year, 2024);
+  assert.equal(d.era, '令和6年度');
+  const y = d.years.find((x) => x.fiscal_year === 2024);
+  assert.deepEqual(y.counts.map((c) => [c.status, c.count]), summary.counts.map((c) => [c.status, c.count]));
+  assert.equal(y.total, summary.total);
+  assert.equal(d.goals.reduce((n, g) => n + g.total, 0), summary.total);
+  assert.equal(d.departments.find((x) => x.name === '戸籍住民課').total, koseki.length);
+  assert.equal((await anonymous.get('/api/dashboard')).body.fiscal_year, 2024, 'the latest year by default');
+  assert.equal((await anonymous.get('/api/dashboard?fy=1999')).status, 400);
+
+  assert.equal((await anonymous.get(`/api/activities/${target.id}/history`)).status, 401);
+  assert.equal((await anonymous.get(`/api/activities/${target.id}/status-requests`)).status, 401);
+  const viewer = await signIn('viewer');
+  const h = await viewer.get(`/api/activities/${target.id}/history?limit=2`);
+  assert.equal(h.status, 200, h.text);
+  assert.equal(h.body.items.length, 2);
+  assert.ok(h.body.total >= 3, 'the activity, its years and the request at least');
+  assert.equal(h.body.items[0].entity, 'status_request', 'newest first: the test\'s request');
+  const rq = await viewer.get(`/api/activities/${target.id}/status-requests`);
+  assert.equal(rq.status, 200, rq.text);
+  assert.equal(rq.body.items[0].id, request.id);
+  assert.equal(rq.body.items[0].can_decide, false);
+  assert.equal((await viewer.get('/api/activities/999999/history')).status, 404);
+  assert.equal((await viewer.get('/api/activities/999999/status-requests')).status, 404);
+});
+
 test('dashboard: signed out, it sends the visitor to sign in and comes back', async () => {
   await withPage('signed-out', async (page) => {
     await page.goto(`${BASE}/dashboard.html`);

@@ -70,6 +70,9 @@ function renderActivity(a) {
     row('取組結果', (y) => blankMark(y.result)),
     row('以降の取組予定', (y) => blankMark(y.plan_next)),
     row('最終更新', (y) => dateTime(y.updated_at)));
+  if (!years.length) {
+    replace($('#years-body'), h('tr', {}, h('td', { class: 'empty' }, 'この取組には、まだ年度の記録がありません。')));
+  }
   if (years.length) $('#nav-report').href = `report.html?fy=${years[years.length - 1].fiscal_year}`;
   $('#overview').hidden = false;
   $('#years-section').hidden = false;

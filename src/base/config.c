@@ -50,6 +50,8 @@ static const struct ckey config_keys[] = {
     NUM(db_statement_timeout_ms, C_INT, 0, 3600 * 1000),
     NUM(db_lock_timeout_ms, C_INT, 0, 3600 * 1000),
     NUM(db_idle_tx_timeout_ms, C_INT, 0, 3600 * 1000),
+    NUM(response_cache_kb, C_INT, 0, 1024 * 1024),
+    NUM(cache_trust_notify, C_INT, 0, 1),
 };
 
 void
@@ -76,6 +78,9 @@ config_defaults(struct config *c)
 	c->db_statement_timeout_ms = 10000;
 	c->db_lock_timeout_ms = 5000;
 	c->db_idle_tx_timeout_ms = 10000;
+	/* 2 MiB a worker: the year's list in its three encodings many times
+	 * over, and a worker stays under 10 MiB resident. */
+	c->response_cache_kb = 2048;
 }
 
 static const struct ckey *

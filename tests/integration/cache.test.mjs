@@ -136,15 +136,17 @@ const logSince = (at) => (LOG ? readFileSync(LOG).subarray(at).toString('utf8') 
 async function reload(extra) {
   const m = masterPid();
   const before = children(m);
-  writeFileSync(CONF, original + extra);
+  const text = original + extra;
+  writeFileSync(CONF, text);
   process.kill(m, 'SIGHUP');
-  const want = Number((/workers = (\d+)/.exec(extra) || [0, before.length])[1]);
-  for (let i = 0; i < 200; i++) {
+  const want = Number([...text.matchAll(/^workers = (\d+)$/gm)].pop()?.[1] ?? before.length);
+  const deadline = Date.now() + 30000;
+  while (Date.now() < deadline) {
     const now = children(m);
     if (now.length === want && now.every((p) => !before.includes(p))) return now;
     await (await fetch(`${BASE}/api/health`)).arrayBuffer(); // the wait is the server's answer
   }
-  throw new Error('the workers were not replaced');
+  throw new Error(`the workers were not replaced by ${want} new ones`);
 }
 
 after(async () => {

@@ -195,6 +195,8 @@ api_cond_begin(const struct api_endpoint *ep, const struct api_req *rq, struct d
 	snprintf(c->key, n, "%s %s?%s", c->tag, req->path, req->query ? req->query : "");
 	if ((e = cache_get(cond_cache, c->key)) == NULL || from_cache(e, res) != 0)
 		return 0;
+	free(c->key);
+	c->key = NULL;
 	encode(c, e, res);
 	set_tag(c, res);
 	return 1;

@@ -142,6 +142,7 @@ test_cache_hit_until_the_version_moves(void **state)
 	/* An unknown version (the database away) is never cached. */
 	fake_db.version = 0;
 	call(HTTP_GET, "/big", "", NULL, NULL, false, &res);
+	http_response_free(&res);
 	call(HTTP_GET, "/big", "", NULL, NULL, false, &res);
 	assert_int_equal(calls, 4);
 	assert_null(http_get_header(&res, "ETag"));

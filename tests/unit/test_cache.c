@@ -219,7 +219,9 @@ test_brotli_round_trip(void **state)
 	                 BROTLI_DECODER_RESULT_SUCCESS);
 	assert_int_equal(out, len);
 	assert_memory_equal(back, in, len);
+	free(z);
 	assert_int_equal(http_compress(HTTP_IDENTITY, in, len, &z, &zlen), -1);
+	assert_null(z);
 	free(in), free(back);
 }
 

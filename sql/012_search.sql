@@ -234,3 +234,15 @@ INSERT INTO activity_rank SELECT * FROM activity_rank_source;
 
 GRANT SELECT ON activity_search, activity_rank TO shinchoku_app;
 GRANT EXECUTE ON FUNCTION app_fold(text), app_like_anywhere(text) TO shinchoku_app;
+
+-- The response cache's data version (sql/011) watches every table the
+-- answers read; these two change only with their sources, in the same
+-- statement, but are watched like any other table.
+DO $$
+BEGIN
+	IF to_regprocedure('data_version_watch(regclass)') IS NOT NULL THEN
+		PERFORM data_version_watch('activity_search');
+		PERFORM data_version_watch('activity_rank');
+	END IF;
+END
+$$;

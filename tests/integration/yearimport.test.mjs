@@ -75,19 +75,25 @@ test('a good file: every row applied in one transaction, audited; status as a pe
   const dry = await upload(admin, toCsv(rows), '?dry_run=true');
   assert.equal(dry.status, 200, dry.text);
   assert.equal(dry.body.changed_rows, 3);
-  assert.equal(dry.body.changes.length, 3);
+  // Row 3's reason is not a change of the record: it goes with the request.
+  assert.equal(dry.body.changes.length, 2);
+  assert.deepEqual(dry.body.status_changes.map((s) => s.reason), [rows[3][5]]);
   assert.equal(importAudits(), audits, 'a dry run writes nothing');
 
   const r = await upload(admin, toCsv(rows));
   assert.equal(r.status, 200, r.text);
   assert.equal(r.body.applied, true);
   assert.deepEqual(r.body.status_changes.map((s) => [s.seq, s.from, s.to, s.state]), [[3, '○', '△', 'pending']]);
-  // Two text updates, the reason of row 3, and its request.
-  assert.equal(importAudits(), audits + 4);
+  // Two text updates and the request of row 3: its reason is the request's.
+  assert.equal(importAudits(), audits + 3);
   assert.deepEqual(await summary(), { '◎': 0, '○': 102, '△': 3, '×': 0 }, 'the status waits for approval');
   const id = r.body.status_changes[0].activity_id;
   const pending = (await admin.get('/api/status-requests?state=pending')).body.items.find((q) => q.activity_id === id);
   assert.equal(pending.to_status, 'delayed');
+  assert.equal(pending.reason, rows[3][5]);
+  // The report still shows ○ with the record's own (empty) reason, not the delay's.
+  const now = await exported();
+  assert.deepEqual([now[3][4], now[3][5]], [original[3][4], original[3][5]]);
   assert.equal((await admin.post(`/api/status-requests/${pending.id}/withdrawal`, {})).status, 200);
 
   // Decided: the admin imports the status as final.
@@ -122,7 +128,7 @@ test('who may import, and what the request must be', async () => {
   assert.equal((await upload(admin, csv, '?dry_run=maybe')).body.error.field, 'dry_run');
   const broken = await upload(admin, 'seq,"unclosed\r\n', '?dry_run=true');
   assert.equal(broken.status, 422);
-  assert.match(broken.body.problems[0].message, /not closed/);
+  assert.match(broken.body.problems[0].message, /1行目：引用符で始まる項目が閉じられていません/);
 });
 
 test('the same import from the command line', async () => {

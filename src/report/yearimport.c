@@ -40,19 +40,6 @@ enum {
 static const size_t text_max[EXPORT_COLUMNS] = {
     [F_REASON] = 2000, [F_RESULT] = 4000, [F_PLAN] = 4000};
 
-/* The Japanese names of the columns, as the report prints them, for the
- * messages (the problem's "column" stays the file's key). */
-static const char *const column_name[EXPORT_COLUMNS] = {"番号",
-                                                        "施策コード",
-                                                        "施策名",
-                                                        "取組",
-                                                        "進捗状況",
-                                                        "スケジュールの変更理由",
-                                                        "前年度の取組結果",
-                                                        "取組結果",
-                                                        "翌年度以降の取組予定",
-                                                        "所管課"};
-
 /* A fiscal year in the era, named by its 1 July: 2024 → 令和6年度,
  * 2019 → 令和元年度, 2018 → 平成30年度 (SQL fiscal_era() and dom.js
  * eraYear() say the same; the messages here need it without a query). */
@@ -80,6 +67,10 @@ struct origin {
 struct yi {
 	const struct yearimport_options *opt;
 	char keys[EXPORT_COLUMNS][32];
+	/* The Japanese titles, as the report and the export's header print
+	 * them (令和6年度 取組結果); the messages name columns by them, and the
+	 * problems' "column" by the key. */
+	char titles[EXPORT_COLUMNS][64];
 	bool has_version;
 	struct db_yi_current cur;
 	bool *seen; /* per current row: already in the file */
@@ -141,23 +132,45 @@ change(struct yi *y, int line, long seq, const char *column, const char *before,
 	json_object_array_add(y->changes, c);
 }
 
-/* The header must be the export's, optionally with a version column. */
+/* The column titles of the export's header for fiscal year fy, as SQL
+ * report_export writes them (the fixed ones and fiscal_era()'s years). */
+static void
+column_titles(int fy, char titles[EXPORT_COLUMNS][64])
+{
+	static const char *const fixed[] = {"番号",     "取組番号", "取組",
+	                                    "実施内容", "進捗状況", "スケジュールの変更理由"};
+	char era[32];
+	int i;
+
+	for (i = 0; i < 6; i++)
+		snprintf(titles[i], 64, "%s", fixed[i]);
+	snprintf(titles[6], 64, "%s 取組結果", era_fy(fy - 1, era));
+	snprintf(titles[7], 64, "%s 取組結果", era_fy(fy, era));
+	snprintf(titles[8], 64, "%s以降の取組予定", era_fy(fy + 1, era));
+	snprintf(titles[9], 64, "所管課");
+}
+
+/* The header must be the export's: each column by its Japanese title (as
+ * the export writes it now) or by its key (files exported before),
+ * optionally with a version column (版, or version). */
 static bool
 check_header(struct yi *y, const struct csv_row *h)
 {
-	char era[32];
 	size_t c;
 
 	export_header(y->opt->fiscal_year, y->keys);
-	y->has_version =
-	    h->nfields == EXPORT_COLUMNS + 1 && strcmp(h->fields[EXPORT_COLUMNS], "version") == 0;
+	column_titles(y->opt->fiscal_year, y->titles);
+	y->has_version = h->nfields == EXPORT_COLUMNS + 1 &&
+	                 (strcmp(h->fields[EXPORT_COLUMNS], "version") == 0 ||
+	                  strcmp(h->fields[EXPORT_COLUMNS], "版") == 0);
 	for (c = 0; c < EXPORT_COLUMNS; c++)
-		if (c >= h->nfields || strcmp(h->fields[c], y->keys[c]) != 0) {
+		if (c >= h->nfields || (strcmp(h->fields[c], y->titles[c]) != 0 &&
+		                        strcmp(h->fields[c], y->keys[c]) != 0)) {
 			problem(
 			    y, h->line, 0, y->keys[c],
-			    "見出し行の%zu列目は「%s」にしてください（%sの progress.csv の見出し行"
+			    "見出し行の%zu列目は「%s」にしてください（書き出したファイルの見出し行"
 			    "のとおりに）。",
-			    c + 1, y->keys[c], era_fy(y->opt->fiscal_year, era));
+			    c + 1, y->titles[c]);
 			return false;
 		}
 	if (h->nfields != EXPORT_COLUMNS + (y->has_version ? 1 : 0)) {
@@ -266,13 +279,13 @@ check_texts(struct yi *y, const struct csv_row *r, long seq)
 
 		if (!valid_utf8_text(s, strlen(s), multiline)) {
 			problem(y, r->line, seq, y->keys[c], "%sに使えない文字があります%s。",
-			        column_name[c],
+			        y->titles[c],
 			        multiline ? "（改行以外の制御文字、または UTF-8 でない文字）"
 			                  : "（改行・制御文字、または UTF-8 でない文字）");
 			ok = false;
 		} else if (text_max[c] > 0 && utf8_length(s) > text_max[c]) {
 			problem(y, r->line, seq, y->keys[c],
-			        "%sが長すぎます（%zu文字。%zu文字まで）。", column_name[c],
+			        "%sが長すぎます（%zu文字。%zu文字まで）。", y->titles[c],
 			        utf8_length(s), text_max[c]);
 			ok = false;
 		}

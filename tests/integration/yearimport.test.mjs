@@ -36,6 +36,18 @@ test('the export comes back unchanged: no changes, no problems', async () => {
   assert.equal(applied.status, 200);
   assert.equal(applied.body.applied, true);
   assert.equal(applied.body.changed_rows, 0);
+  // Its header is in Japanese; a file with the former keys is taken too,
+  // and a wrong header is named by the title the report prints.
+  assert.equal(rows[0][7], '令和6年度 取組結果');
+  const keys = ['seq', 'measure_code', 'measure_name', 'activity', 'status', 'change_reason',
+    'result_2023', 'result_2024', 'plan_2025', 'departments'];
+  const old = await upload(admin, toCsv([keys, ...rows.slice(1)]), '?dry_run=true');
+  assert.equal(old.status, 200, old.text);
+  assert.equal(old.body.changed_rows, 0);
+  const wrong = await upload(admin, toCsv([[...rows[0].slice(0, 7), '取組結果', ...rows[0].slice(8)], ...rows.slice(1)]), '?dry_run=true');
+  assert.equal(wrong.status, 422);
+  assert.deepEqual(wrong.body.problems.map((p) => [p.line, p.column, p.message]),
+    [[1, 'result_2024', '見出し行の8列目は「令和6年度 取組結果」にしてください（書き出したファイルの見出し行のとおりに）。']]);
 });
 
 test('one bad row among good ones: every problem by row and column, nothing changed', async () => {

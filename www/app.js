@@ -138,7 +138,7 @@ async function loadSummary() {
   } catch (err) {
     if (seq !== state.summarySeq) return;
     replace($('#summary-body'), h('tr', {}, h('td', { colspan: 4 },
-      h('div', { class: 'panel-failed', role: 'alert' }, h('p', {}, '集計を読み込めませんでした。'),
+      h('div', { class: 'panel-failed' }, h('p', {}, '集計を読み込めませんでした。'),
         h('button', { type: 'button', class: 'button', onclick: () => loadSummary() }, '再読み込み')))));
     replace($('#summary-total'));
     showError(SUMMARY_FAILED, err);

@@ -13,7 +13,7 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BASE, skipUnlessStack, signIn, activitiesOf, year, restoreTexts } from './accounts.mjs';
-import { launchChromium, collectErrors, contextOptions } from './chromium.mjs';
+import { launchChromium, collectErrors, contextOptions, signInThroughPage } from './chromium.mjs';
 
 skipUnlessStack();
 
@@ -32,12 +32,7 @@ async function session(login, path = '/') {
   await page.goto(BASE + path);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 15000 });
   if (login) {
-    await page.click('#signin-open');
-    await page.fill('#login-id', login);
-    await page.fill('#login-password', 'shinchoku-dev');
-    const answered = page.waitForResponse((r) => r.url().endsWith('/api/session') && r.request().method() === 'POST');
-    await page.click('#signin-submit');
-    assert.equal((await answered).status(), 200);
+    await signInThroughPage(page, login);
     await page.waitForSelector('#activities-body tr .row-actions');
   }
   const run = async (name, body) => {

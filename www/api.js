@@ -40,6 +40,17 @@ export const MESSAGES = {
   internal: 'サーバーで予期しないエラーが発生しました。管理者に連絡してください。',
 };
 
+// A rule of one field, said precisely (the server's own words are English).
+const RULES = {
+  'bad_field:password': 'パスワードは10文字以上にしてください。',
+  'bad_field:login': 'ログイン ID は、半角の英小文字・数字・「.」「_」「-」で2〜40文字にしてください（先頭は英小文字か数字）。',
+  'bad_field:current_password': 'ご自身のパスワードを変更するには、現在のパスワードを入力してください。',
+  'bad_credentials:current_password': '現在のパスワードが違います。',
+  'forbidden:role': 'ご自身の権限は変更できません。',
+  'forbidden:active': 'ご自身のアカウントは無効にできません。',
+  'bad_field:due_date': '期限は正しい日付（例：2025-05-31）で入力してください。',
+};
+
 // Japanese names of every field and parameter the API may name in an error.
 export const FIELDS = {
   result: '取組結果',
@@ -131,6 +142,7 @@ export class ApiError extends Error {
     // say what is wrong more precisely), else the code's, naming the field.
     let message;
     if (e && readable(e.message)) message = e.message;
+    else if (RULES[`${code}:${field}`]) message = RULES[`${code}:${field}`];
     else {
       message = MESSAGES[code] || `エラーが発生しました（${status}）。`;
       if (field && FIELDS[field]) message = message.replace(/。?$/, `（${FIELDS[field]}）。`);

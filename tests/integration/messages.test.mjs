@@ -112,6 +112,9 @@ test('a sample of real 4xx answers, as the page shows them', { skip: !BASE }, as
     for (const p of r.body.problems || []) assert.ok(readable(p.message.replace(/progress\.csv|--decided/g, '')), p.message);
   }
   assert.ok(seen.size >= 10, [...seen].join(' '));
+  // Duplicate login and the password rule, as the admin page shows them.
+  assert.equal(new ApiError(answers[10].status, answers[10].body).message, 'このログイン ID はすでに使われています。');
+  assert.equal(new ApiError(answers[11].status, answers[11].body).message, 'パスワードは10文字以上にしてください。');
   // The import's problems name the line and the year in Japanese.
   const imp = answers[13].body;
   assert.ok(imp.problems.some((p) => /見出し行/.test(p.message)), JSON.stringify(imp.problems));

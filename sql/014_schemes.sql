@@ -340,14 +340,23 @@ BEGIN
 		IF i > 4 THEN
 			PERFORM scheme_refuse('levels', '階層は 2 から 4 までです。');
 		END IF;
+		IF jsonb_typeof(l) IS DISTINCT FROM 'object' THEN
+			PERFORM scheme_refuse('levels', format('階層の %s 番目を {"name": …} の形で指定してください。', i));
+		END IF;
 		INSERT INTO scheme_level (scheme_id, depth, name, code_pattern, code_description)
 		VALUES (sid, i, coalesce(l ->> 'name', ''), l ->> 'code_pattern', l ->> 'code_description');
 	END LOOP;
 	i := 0;
 	FOR l IN SELECT * FROM jsonb_array_elements(def -> 'scale') LOOP
 		i := i + 1;
-		IF jsonb_typeof(l) IS DISTINCT FROM 'object' OR l ->> 'key' IS NULL OR l ->> 'mark' IS NULL THEN
-			PERFORM scheme_refuse('scale', format('評価の区分の %s 番目に key と mark を指定してください。', i));
+		IF jsonb_typeof(l) IS DISTINCT FROM 'object' OR jsonb_typeof(l -> 'key') IS DISTINCT FROM 'string'
+		   OR jsonb_typeof(l -> 'mark') IS DISTINCT FROM 'string' THEN
+			PERFORM scheme_refuse('scale', format('評価の区分の %s 番目に key と mark を文字列で指定してください。', i));
+		END IF;
+		IF coalesce(jsonb_typeof(l -> 'reason_required'), 'boolean') NOT IN ('boolean', 'null')
+		   OR coalesce(jsonb_typeof(l -> 'counts_as_late'), 'boolean') NOT IN ('boolean', 'null')
+		   OR coalesce(jsonb_typeof(l -> 'min_rate'), 'null') NOT IN ('number', 'null') THEN
+			PERFORM scheme_refuse('scale', format('評価の区分の %s 番目：reason_required と counts_as_late は true か false、min_rate は数で指定してください。', i));
 		END IF;
 		INSERT INTO progress_status (scheme_id, key, mark, short, label, position, reason_required,
 		                             counts_as_late, min_rate)
@@ -405,3 +414,45 @@ GRANT EXECUTE ON FUNCTION plan_scheme_define(integer, jsonb), scheme_json(intege
 	indicator_grade(integer, integer), scheme_in_use(integer), activity_scheme(integer),
 	code_number(text), scheme_code_level(integer) TO shinchoku_app;
 REVOKE EXECUTE ON FUNCTION scheme_create(jsonb) FROM PUBLIC;
+
+-- ---------------------------------------------------------------- terms of a report
+
+-- The words a plan's report and files use: the coded level (取組), the
+-- reported row's level (実施内容) and the scale's heading (進捗状況). A
+-- missing plan speaks Nakano's (scheme 1).
+CREATE FUNCTION plan_terms(pid integer, OUT coded text, OUT row_level text, OUT scale_name text)
+LANGUAGE sql STABLE AS $$
+	WITH s AS (SELECT coalesce((SELECT scheme_id FROM plan WHERE id = pid), 1) AS id)
+	SELECT (SELECT l.name FROM scheme_level l WHERE l.scheme_id = s.id AND l.code_pattern IS NOT NULL),
+	       (SELECT l.name FROM scheme_level l WHERE l.scheme_id = s.id ORDER BY l.depth DESC LIMIT 1),
+	       (SELECT sc.scale_name FROM scheme sc WHERE sc.id = s.id)
+	FROM s
+$$;
+GRANT EXECUTE ON FUNCTION plan_terms(integer) TO shinchoku_app;
+
+-- ---------------------------------------------------------------- the draft's codes
+
+-- The n-th number of a code (1-2-11: 1, 2, 11), or NULL.
+CREATE FUNCTION code_part(code text, n integer) RETURNS integer LANGUAGE sql IMMUTABLE STRICT AS $$
+	SELECT r.m[1]::integer FROM regexp_matches(code, '([0-9]+)', 'g') WITH ORDINALITY AS r(m, i)
+	WHERE r.i = n
+$$;
+
+-- As 010's, for any format whose first number is the goal's.
+CREATE OR REPLACE FUNCTION drafting_goal_of(pid integer, code text) RETURNS integer
+	LANGUAGE plpgsql STABLE SET search_path = public AS $$
+DECLARE
+	gid integer;
+	n integer := code_part(code, 1);
+BEGIN
+	SELECT g.id INTO gid FROM goal g WHERE g.plan_id = pid AND g.number = n;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'コード %の目標（目標%）がこの計画にありません。先に目標を作成してください。',
+			code, coalesce(n::text, '？')
+			USING ERRCODE = 'check_violation', CONSTRAINT = 'measure_goal_missing',
+			      TABLE = 'measure', COLUMN = 'code';
+	END IF;
+	RETURN gid;
+END
+$$;
+GRANT EXECUTE ON FUNCTION code_part(text, integer) TO shinchoku_app;

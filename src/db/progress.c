@@ -1,4 +1,5 @@
-/* SQL of the progress scale and of the health check. */
+/* SQL of the progress scale (a plan's scheme: its levels, code format and
+ * scale, sql/014) and of the health check. */
 #include "progress.h"
 
 #include "db_int.h"
@@ -6,12 +7,26 @@
 /* clang-format off */
 const struct db_stmt db_progress_stmts[] = {
     {"health_check", "SELECT 1", 0},
+    /* $1 a plan (NULL: the reporting plan's, else the default scheme's). */
     {"status_list",
-     "SELECT json_build_object('items', coalesce(json_agg(json_build_object("
+     "WITH sc AS (SELECT coalesce((SELECT scheme_id FROM plan"
+     "  WHERE id = coalesce($1::int, report_plan(NULL, NULL))), 1) AS id)"
+     " SELECT json_build_object('scheme_id', sc.id, 'scale_name', x.scale_name,"
+     " 'levels', scheme_json(sc.id) -> 'levels',"
+     " 'items', coalesce((SELECT json_agg(json_build_object("
      " 'key', s.key, 'mark', s.mark, 'label', s.label, 'short', s.short,"
-     " 'reason_required', s.reason_required, 'position', s.position)"
-     " ORDER BY s.position), '[]'))::text FROM progress_status s",
-     0},
+     " 'reason_required', s.reason_required, 'counts_as_late', s.counts_as_late,"
+     " 'min_rate', s.min_rate, 'position', s.position)"
+     " ORDER BY s.position) FROM progress_status s WHERE s.scheme_id = sc.id), '[]'))::text"
+     " FROM sc JOIN scheme x ON x.id = sc.id"
+     " WHERE $1::int IS NULL OR EXISTS (SELECT 1 FROM plan WHERE id = $1)",
+     1},
+    /* An admin defines draft plan $1's scheme from $2 (plan_scheme_define):
+     * the plan's definition after it, or no row for no such plan. */
+    {"scheme_define",
+     "SELECT CASE WHEN plan_scheme_define($1, $2::jsonb)"
+     " THEN scheme_json((SELECT scheme_id FROM plan WHERE id = $1))::text END",
+     2},
     {NULL, NULL, 0},
 };
 /* clang-format on */
@@ -26,7 +41,34 @@ db_health(struct db *db)
 }
 
 enum db_rc
-db_status_list(struct db *db, char **json)
+db_status_list(struct db *db, int64_t plan, char **json)
 {
-	return dbi_json(db, "status_list", 0, NULL, json);
+	char pl[24];
+	const char *p[1] = {dbi_opt(pl, plan)};
+
+	return dbi_json(db, "status_list", 1, p, json);
+}
+
+struct define_tx {
+	const char *p[2];
+	char *json;
+};
+
+static enum db_rc
+define_tx(struct db *db, void *arg)
+{
+	struct define_tx *t = arg;
+
+	return dbi_json(db, "scheme_define", 2, t->p, &t->json);
+}
+
+enum db_rc
+db_scheme_define(struct db *db, int user, int64_t plan, const char *definition, char **json)
+{
+	char id[24];
+	struct define_tx t = {{dbi_int(id, plan), definition}, NULL};
+	enum db_rc rc = dbi_settle(dbi_tx(db, user, "api", false, define_tx, &t), &t.json);
+
+	*json = t.json;
+	return rc;
 }

@@ -64,10 +64,17 @@ db_health(struct db *db)
 }
 
 enum db_rc
-db_status_list(struct db *db, char **json)
+db_status_list(struct db *db, int64_t plan, char **json)
 {
 	(void)db;
-	return give(0, json);
+	return give(plan, json);
+}
+
+enum db_rc
+db_scheme_define(struct db *db, int user, int64_t plan, const char *definition, char **json)
+{
+	(void)db, (void)user, (void)definition;
+	return give(plan, json);
 }
 
 static int
@@ -143,7 +150,17 @@ test_health_and_scale(void **state)
 	answer = DB_OK;
 	get(&ep_statuses, "/api/statuses", "/api/statuses", NULL, &res);
 	assert_int_equal(res.status, 200);
+	assert_int_equal(seen, 0); /* the reporting plan's */
 	http_response_free(&res);
+	get(&ep_statuses, "/api/statuses", "/api/statuses", "plan=3", &res);
+	assert_int_equal(res.status, 200);
+	assert_int_equal(seen, 3);
+	http_response_free(&res);
+	get(&ep_statuses, "/api/statuses", "/api/statuses", "plan=x", &res);
+	fake_expect(&res, 400, "bad_parameter", "plan");
+	answer = DB_MISSING;
+	get(&ep_statuses, "/api/statuses", "/api/statuses", "plan=99", &res);
+	fake_expect(&res, 404, "not_found", NULL);
 }
 
 int

@@ -370,11 +370,12 @@ END
 $$;
 
 -- An admin gives draft plan pid the definition def: a new scheme, the
--- plan's own; the one it leaves is removed when no plan uses it (never
--- scheme 1). Refused: not an admin (42501), not a draft (SHDRF), yearly
--- records (SHSFX), a bad definition (23514 naming the field), a key
--- another scheme uses (23505). false: no such plan.
-CREATE FUNCTION plan_scheme_define(pid integer, def jsonb) RETURNS boolean
+-- plan's own, whose id it returns (NULL: no such plan). The one it leaves
+-- is removed first when no other plan uses it (never scheme 1), so that
+-- the new one may reuse its keys. Refused: not an admin (42501), not a
+-- draft (SHDRF), yearly records (SHSFX), a bad definition (23514 naming
+-- the field), a key another scheme uses (23505).
+CREATE FUNCTION plan_scheme_define(pid integer, def jsonb) RETURNS integer
 	LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 DECLARE
 	old integer;
@@ -385,21 +386,22 @@ BEGIN
 	END IF;
 	SELECT scheme_id INTO old FROM plan WHERE id = pid FOR UPDATE;
 	IF NOT FOUND THEN
-		RETURN false;
+		RETURN NULL;
 	END IF;
 	PERFORM drafting_editable(pid);
 	IF EXISTS (SELECT 1 FROM activity a JOIN activity_year y ON y.activity_id = a.id WHERE a.plan_id = pid) THEN
 		RAISE EXCEPTION '年度の記録がある計画の階層・コードの形式・評価の区分は変更できません（変更は移行作業で行います）。'
 			USING ERRCODE = 'SHSFX', CONSTRAINT = 'scheme_fixed';
 	END IF;
+	IF old <> 1 AND NOT EXISTS (SELECT 1 FROM plan WHERE scheme_id = old AND id <> pid) THEN
+		UPDATE plan SET scheme_id = 1 WHERE id = pid;
+		DELETE FROM scheme WHERE id = old;
+	END IF;
 	sid := scheme_create(def);
 	UPDATE plan SET scheme_id = sid, version = version + 1, updated_at = now() WHERE id = pid;
 	-- The plan's measures keep to the new format (the trigger judges each).
 	UPDATE measure SET code = code WHERE plan_id = pid;
-	IF old <> 1 AND NOT EXISTS (SELECT 1 FROM plan WHERE scheme_id = old) THEN
-		DELETE FROM scheme WHERE id = old;
-	END IF;
-	RETURN true;
+	RETURN sid;
 END
 $$;
 
@@ -456,3 +458,25 @@ BEGIN
 END
 $$;
 GRANT EXECUTE ON FUNCTION code_part(text, integer) TO shinchoku_app;
+
+-- ---------------------------------------------------------------- the reason rule
+
+-- As 006's, in the words of the plan's scale (進捗状況, 達成度).
+CREATE OR REPLACE FUNCTION status_request_reason() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+	s progress_status;
+BEGIN
+	IF TG_OP = 'UPDATE' AND NEW.to_status IS NOT DISTINCT FROM OLD.to_status
+	   AND NEW.reason IS NOT DISTINCT FROM OLD.reason THEN
+		RETURN NEW;
+	END IF;
+	SELECT * INTO s FROM progress_status WHERE key = NEW.to_status;
+	IF s.reason_required AND app_blank(NEW.reason) THEN
+		RAISE EXCEPTION '%を「%」にするときは、理由を入力してください。',
+			(SELECT scale_name FROM scheme WHERE id = s.scheme_id), s.mark
+			USING ERRCODE = 'check_violation', CONSTRAINT = 'status_request_reason',
+			      SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME, COLUMN = 'reason';
+	END IF;
+	RETURN NEW;
+END
+$$;

@@ -49,7 +49,8 @@ scheme_put(const struct api_req *rq, struct db *db, struct http_response *res)
 	if (def == NULL || json_object_get_type(def) != json_type_object) {
 		json_object_put(def);
 		http_error(res, 400, "bad_body", NULL,
-		           "定義（階層・コードの形式・評価の区分）を JSON のオブジェクトで送ってください。");
+		           "定義（階層・コードの形式・評価の区分）を JSON "
+		           "のオブジェクトで送ってください。");
 		return;
 	}
 	json_object_put(def);
@@ -58,6 +59,5 @@ scheme_put(const struct api_req *rq, struct db *db, struct http_response *res)
 }
 
 const struct api_endpoint ep_statuses = {.handler = statuses, .query = plan_param, .nquery = 1};
-const struct api_endpoint ep_scheme_put = {.handler = scheme_put,
-                                           .flags = API_SIGNED | API_CSRF | API_RAW_BODY,
-                                           .role = ROLE_ADMIN};
+const struct api_endpoint ep_scheme_put = {
+    .handler = scheme_put, .flags = API_SIGNED | API_CSRF | API_RAW_BODY, .role = ROLE_ADMIN};

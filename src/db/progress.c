@@ -2,6 +2,8 @@
  * scale, sql/014) and of the health check. */
 #include "progress.h"
 
+#include <stdio.h>
+
 #include "db_int.h"
 
 /* clang-format off */
@@ -22,11 +24,10 @@ const struct db_stmt db_progress_stmts[] = {
      " WHERE $1::int IS NULL OR EXISTS (SELECT 1 FROM plan WHERE id = $1)",
      1},
     /* An admin defines draft plan $1's scheme from $2 (plan_scheme_define):
-     * the plan's definition after it, or no row for no such plan. */
-    {"scheme_define",
-     "SELECT CASE WHEN plan_scheme_define($1, $2::jsonb)"
-     " THEN scheme_json((SELECT scheme_id FROM plan WHERE id = $1))::text END",
-     2},
+     * the new scheme's id, NULL for no such plan; then the definition as
+     * stored, read by a statement of its own (which sees the write). */
+    {"scheme_define", "SELECT plan_scheme_define($1, $2::jsonb)", 2},
+    {"scheme_get", "SELECT scheme_json($1)::text", 1},
     {NULL, NULL, 0},
 };
 /* clang-format on */
@@ -58,8 +59,18 @@ static enum db_rc
 define_tx(struct db *db, void *arg)
 {
 	struct define_tx *t = arg;
+	PGresult *r;
+	char id[24];
+	const char *p[1] = {id};
+	enum db_rc rc = dbi_rows(db, "scheme_define", 2, t->p, &r);
 
-	return dbi_json(db, "scheme_define", 2, t->p, &t->json);
+	if (rc != DB_OK)
+		return rc;
+	rc = PQntuples(r) == 1 && !PQgetisnull(r, 0, 0) ? DB_OK : DB_MISSING;
+	if (rc == DB_OK)
+		snprintf(id, sizeof id, "%s", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return rc == DB_OK ? dbi_json(db, "scheme_get", 1, p, &t->json) : rc;
 }
 
 enum db_rc

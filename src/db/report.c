@@ -13,8 +13,9 @@
 /* clang-format off */
 const struct db_stmt db_report_stmts[] = {
     /* Table 1 of the report: activities with a record for the year, by
-     * status. $1 fiscal year, $2 plan (NULL = all). A year whose round
-     * closed counts from its snapshot (確定版). */
+     * status. $1 fiscal year, $2 plan (NULL: the reporting plan,
+     * report_plan). A year whose round closed counts from its snapshot
+     * (確定版). */
     {"report_summary",
      "WITH snap AS (SELECT round_id, taken_at, appendix FROM report_snapshot"
      "              WHERE fiscal_year = $1 AND ($2::int IS NULL OR plan_id = $2)),"
@@ -24,7 +25,7 @@ const struct db_stmt db_report_stmts[] = {
      "       WHERE NOT r.relisted"
      "       UNION ALL"
      "       SELECT y.status FROM activity_year y JOIN activity a ON a.id = y.activity_id"
-     "       WHERE y.fiscal_year = $1 AND ($2::int IS NULL OR a.plan_id = $2)"
+     "       WHERE y.fiscal_year = $1 AND a.plan_id = (SELECT id FROM p)"
      "         AND NOT EXISTS (SELECT 1 FROM snap)) "
      /* The levels of the plan's scale (sql/014), in its order. */
      "SELECT json_build_object('fiscal_year', $1::int, 'era', fiscal_era($1),"

@@ -304,7 +304,7 @@ parse_goals(struct ctx *c, struct json_object *root)
 		struct json_object *e = json_object_array_get_idx(arr, i);
 
 		snprintf(where, sizeof where, "$.goals[%zu]", i);
-		if (!integer(c, e, where, "number", 1, 20, &g->number) ||
+		if (!integer(c, e, where, "number", 1, 99, &g->number) ||
 		    !text(c, e, where, "title", false, NAME_MAX_, &g->title))
 			return false;
 		for (j = 0; j < i; j++)
@@ -743,7 +743,7 @@ parse_indicator(struct ctx *c, struct json_object *e, const char *where, struct 
 	struct json_object *notes, *v;
 	size_t i;
 
-	if (!integer(c, e, where, "goal", 1, 20, &d->goal) ||
+	if (!integer(c, e, where, "goal", 1, 99, &d->goal) ||
 	    !text(c, e, where, "name", false, NAME_MAX_, &d->name) ||
 	    !text(c, e, where, "unit", false, 20, &d->unit) ||
 	    !values(c, e, where, "values", "values_numeric", &d->actuals, &d->nactuals) ||

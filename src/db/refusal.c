@@ -112,7 +112,7 @@ static const struct db_refusal db_refusals[] = {
 	{"23514", "measure_policy_check", 400, "bad_field", "code",
 	 "施策コードの二つ目の数字（施策）は 1 から 99 までです。"},
 	{"23514", "goal_number_check", 400, "bad_field", "number",
-	 "目標の番号は 1 から 20 までです。"},
+	 "目標の番号は 1 から 99 までです。"},
 	{"23514", "goal_title_check", 400, "bad_field", "title", "目標の名前を入力してください。"},
 	{"23514", "measure_name_check", 400, "bad_field", "name", "施策の名前を入力してください。"},
 	{"23514", "activity_name_check", 400, "bad_field", "name", "取組の名前を入力してください。"},

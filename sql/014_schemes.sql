@@ -176,6 +176,12 @@ CREATE FUNCTION scheme_in_use(sid integer) RETURNS boolean LANGUAGE sql STABLE A
 	               JOIN activity_year y ON y.activity_id = a.id WHERE p.scheme_id = sid)
 $$;
 
+-- True when plan pid has yearly records: its definition is then fixed.
+CREATE FUNCTION plan_has_records(pid integer) RETURNS boolean LANGUAGE sql STABLE AS $$
+	SELECT EXISTS (SELECT 1 FROM activity a JOIN activity_year y ON y.activity_id = a.id
+	               WHERE a.plan_id = pid)
+$$;
+
 CREATE FUNCTION scheme_fixed_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
 	sid integer;
@@ -290,7 +296,8 @@ $$;
 
 -- {id, name, scale_name, levels: [{depth, name, code_pattern?, code_description?}],
 --  scale: [{key, mark, short, label, reason_required, counts_as_late, min_rate, position}],
---  fixed} of scheme sid.
+--  fixed} of scheme sid; fixed: a plan using it has yearly records (a plan's
+--  own view of it says whether that plan has: see src/db/plan.c).
 CREATE FUNCTION scheme_json(sid integer) RETURNS jsonb LANGUAGE sql STABLE AS $$
 	SELECT jsonb_build_object('id', sc.id, 'name', sc.name, 'scale_name', sc.scale_name,
 		'levels', (SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object('depth', l.depth, 'name', l.name,
@@ -360,8 +367,8 @@ BEGIN
 		END IF;
 		INSERT INTO progress_status (scheme_id, key, mark, short, label, position, reason_required,
 		                             counts_as_late, min_rate)
-		VALUES (sid, l ->> 'key', l ->> 'mark', coalesce(l ->> 'short', l ->> 'mark'),
-		        coalesce(l ->> 'label', l ->> 'short', l ->> 'mark'), i,
+		VALUES (sid, l ->> 'key', l ->> 'mark', coalesce(nullif(l ->> 'short', ''), l ->> 'mark'),
+		        coalesce(nullif(l ->> 'label', ''), nullif(l ->> 'short', ''), l ->> 'mark'), i,
 		        coalesce((l ->> 'reason_required')::boolean, false),
 		        coalesce((l ->> 'counts_as_late')::boolean, false), (l ->> 'min_rate')::numeric);
 	END LOOP;
@@ -389,7 +396,7 @@ BEGIN
 		RETURN NULL;
 	END IF;
 	PERFORM drafting_editable(pid);
-	IF EXISTS (SELECT 1 FROM activity a JOIN activity_year y ON y.activity_id = a.id WHERE a.plan_id = pid) THEN
+	IF plan_has_records(pid) THEN
 		RAISE EXCEPTION '年度の記録がある計画の階層・コードの形式・評価の区分は変更できません（変更は移行作業で行います）。'
 			USING ERRCODE = 'SHSFX', CONSTRAINT = 'scheme_fixed';
 	END IF;
@@ -413,7 +420,7 @@ CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON progress_status FOR EAC
 
 GRANT SELECT ON scheme, scheme_level TO shinchoku_app;
 GRANT EXECUTE ON FUNCTION plan_scheme_define(integer, jsonb), scheme_json(integer),
-	indicator_grade(integer, integer), scheme_in_use(integer), activity_scheme(integer),
+	indicator_grade(integer, integer), scheme_in_use(integer), activity_scheme(integer), plan_has_records(integer),
 	code_number(text), scheme_code_level(integer) TO shinchoku_app;
 REVOKE EXECUTE ON FUNCTION scheme_create(jsonb) FROM PUBLIC;
 

@@ -31,7 +31,7 @@
 	"json_build_object('id', p.id, 'title', p.title, 'state', p.state, "                       \
 	"'adopted', to_char(p.adopted_month, 'YYYY-MM'), "                                         \
 	"'report_fiscal_year', p.report_fiscal_year, "                                             \
-	"'scheme', scheme_json(p.scheme_id), "                                                     \
+	"'scheme', scheme_json(p.scheme_id) || jsonb_build_object('fixed', plan_has_records(p.id)), " \
 	"'goals', (SELECT coalesce(json_agg(json_build_object("                                    \
 	"  'id', g.id, 'number', g.number, 'title', g.title, "                                     \
 	"  'measures', (SELECT coalesce(json_agg(json_build_object(" MEASURE_FIELDS extra          \

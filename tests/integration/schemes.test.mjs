@@ -288,6 +288,24 @@ test('the report page speaks the plan\'s terms', async () => {
     assert.deepEqual(seen.marks, example.activities.map((a) => a.status));
     assert.deepEqual(seen.grades, ['（B）', '（D）']);
     assert.equal(seen.csv, `/api/reports/2024/progress.csv?plan=${plan}`);
+
+    // The portal with ?plan=: its summary, its filter, its rows.
+    const list = page.waitForResponse((r) => r.url().includes('/api/activities?') && r.url().includes(`plan=${plan}`));
+    await page.goto(`${BASE}/?fy=2024&plan=${plan}`);
+    await list;
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 15000 });
+    await page.waitForSelector('#activities-body tr[data-id], #activities-body tr .c-code');
+    const portal = await page.evaluate(() => ({
+      counts: [...document.querySelectorAll('#summary-body tr')].map((r) => r.dataset.status),
+      options: [...document.querySelectorAll('#f-status option')].map((o) => o.value).filter((v) => v),
+      codes: [...document.querySelectorAll('#activities-body .c-code .code')].map((e) => e.textContent),
+      report: document.querySelector('#nav-report')?.getAttribute('href'),
+    }));
+    assert.deepEqual(portal.counts.filter((k) => k !== 'unset'), ['grade_a', 'grade_b', 'grade_c', 'grade_d']);
+    assert.deepEqual(portal.options, ['grade_a', 'grade_b', 'grade_c', 'grade_d']);
+    assert.equal(portal.codes.length, 15);
+    assert.ok(portal.codes.includes('1-2-11'));
+    assert.equal(portal.report, `report.html?fy=2024&plan=${plan}`);
     assert.deepEqual(errors, []);
     await context.close();
   } finally {

@@ -69,11 +69,12 @@ const struct db_stmt db_plan_stmts[] = {
      "   ORDER BY f.mark), '[]') FROM indicator_footnote x"
      "   JOIN footnote f ON f.plan_id = x.plan_id AND f.mark = x.mark"
      "   WHERE x.indicator_id = i.id),"
-     /* An actual's achievement against the target, and its grade on a
-      * scale with thresholds (indicator_grade, sql/014): else null. */
-     " 'values', (SELECT coalesce(json_agg(json_build_object('fiscal_year', v.fiscal_year,"
-     "   'kind', v.kind, 'value', v.value, 'text', v.value_text,"
-     "   'rate', gr.rate, 'grade', gr.grade, 'grade_mark', gr.mark)"
+     /* On a scale with thresholds, an actual's achievement against the
+      * target and its grade (indicator_grade, sql/014); none else. */
+     " 'values', (SELECT coalesce(json_agg(jsonb_build_object('fiscal_year', v.fiscal_year,"
+     "   'kind', v.kind, 'value', v.value, 'text', v.value_text)"
+     "   || CASE WHEN gr.grade IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('rate', gr.rate,"
+     "        'grade', gr.grade, 'grade_mark', gr.mark) END"
      "   ORDER BY v.kind, v.fiscal_year), '[]') FROM indicator_value v"
      "   LEFT JOIN LATERAL indicator_grade(i.id, v.fiscal_year) gr ON v.kind = 'actual'"
      "   WHERE v.indicator_id = i.id))"

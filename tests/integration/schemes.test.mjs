@@ -31,7 +31,10 @@ let admin;
 let plan; // the imported plan's id
 const drafts = [];
 
+let lastDepartment; // the departments after it are the import's, removed at the end
+
 before(async () => {
+  lastDepartment = Number(sql('SELECT coalesce(max(id), 0) FROM department'));
   const r = importFile(FILE);
   assert.equal(r.status, 0, r.stderr);
   plan = Number(sql(`SELECT id FROM plan WHERE title = '${example.plan.title}'`));
@@ -40,6 +43,7 @@ before(async () => {
 
 after(() => {
   for (const id of [plan, ...drafts]) if (id) removePlan(id);
+  if (lastDepartment !== undefined) sql(`DELETE FROM department WHERE id > ${lastDepartment}`);
 });
 
 const put = (id, body) => fetch(`${BASE}/api/plans/${id}/scheme`, {
@@ -127,9 +131,9 @@ test('indicators: the grade computed against the target, beside the value', asyn
   const grade = (name) => items.find((i) => i.name === name).values.find((v) => v.kind === 'actual');
   assert.deepEqual([grade('電子申請の件数').rate, grade('電子申請の件数').grade_mark], [90, 'B']);
   assert.deepEqual([grade('ペーパーレス会議の割合').rate, grade('ペーパーレス会議の割合').grade], [40, 'grade_d']);
-  // Nakano's scale has no thresholds: no grade.
+  // Nakano's scale has no thresholds: no grade, the values as before.
   const seed = (await anonymous.get('/api/indicators?plan=1')).body.items;
-  assert.ok(seed.flatMap((i) => i.values).every((v) => v.grade === null));
+  assert.ok(seed.flatMap((i) => i.values).every((v) => !('grade' in v) && !('rate' in v)));
 });
 
 test('status requests: an unknown grade names status; a reason exactly where the scale asks', async () => {
@@ -237,7 +241,7 @@ test('an admin defines a draft plan\'s terms; its codes then follow them', async
   // Fixed once the plan has a yearly record: 409, in Japanese.
   const a = await admin.post(`/api/measures/${m.body.id}/activities`, { name: '事業一' });
   assert.equal(a.status, 201, a.text);
-  sql(`INSERT INTO activity_year (activity_id, fiscal_year, status) VALUES (${a.body.id}, 2026, 'test_a')`);
+  sql(`INSERT INTO activity_year (activity_id, fiscal_year, status) VALUES (${a.body.id}, 2024, 'test_a')`);
   const fixed = await put(id, def);
   assert.equal(fixed.status, 409);
   assert.equal(fixed.body.error.code, 'scheme_fixed');

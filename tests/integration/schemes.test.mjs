@@ -92,6 +92,14 @@ test('summary of the plan: its scale, its counts, its late ones', async () => {
   assert.equal(r.body.late, example.status_counts_reported.C + example.status_counts_reported.D);
 });
 
+test('the dashboard counts by the plan\'s scale; the seed\'s stays ◎○△×', async () => {
+  const mine = (await anonymous.get(`/api/dashboard?plan=${plan}&fy=2024`)).body;
+  const y = mine.years.find((x) => x.fiscal_year === 2024);
+  assert.deepEqual(Object.fromEntries(y.counts.map((c) => [c.mark, c.count])), example.status_counts_reported);
+  const seed = (await anonymous.get('/api/dashboard?fy=2024')).body;
+  assert.ok(seed.years.every((x) => x.counts.map((c) => c.mark).join('') === '◎○△×'));
+});
+
 test('filters follow the plan: status by key or mark of its scale', async () => {
   const byKey = (await anonymous.get(`/api/activities?plan=${plan}&fy=2024&status=grade_c`)).body;
   assert.equal(byKey.total, example.status_counts_reported.C);

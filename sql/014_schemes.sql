@@ -487,3 +487,15 @@ BEGIN
 	RETURN NEW;
 END
 $$;
+
+-- ---------------------------------------------------------------- the data version
+
+-- The new tables are read by answers (sql/011's cache keeps them fresh).
+DO $$
+BEGIN
+	IF to_regproc('data_version_watch') IS NOT NULL THEN
+		PERFORM data_version_watch('scheme');
+		PERFORM data_version_watch('scheme_level');
+	END IF;
+END
+$$;

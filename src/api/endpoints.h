@@ -7,6 +7,8 @@
 
 /* health.c */
 extern const struct api_endpoint ep_health, ep_statuses, ep_scheme_put;
+/* metrics.c */
+extern const struct api_endpoint ep_metrics;
 /* plans.c: plans, milestones, indicators, departments */
 extern const struct api_endpoint ep_plans_list, ep_plans_get, ep_milestones_list,
     ep_departments_list, ep_indicators_list;

@@ -27,4 +27,4 @@ health(const struct api_req *rq, struct db *db, struct http_response *res)
 	http_json(res, up ? 200 : 503, o);
 }
 
-const struct api_endpoint ep_health = {.handler = health};
+const struct api_endpoint ep_health = {.handler = health, .flags = API_LIVE};

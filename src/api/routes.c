@@ -9,6 +9,7 @@
 
 const struct http_route api_routes[] = {
     ROUTE(GET, "/api/health", ep_health),
+    ROUTE(GET, "/api/metrics", ep_metrics),
     ROUTE(GET, "/api/statuses", ep_statuses),
     ROUTE(GET, "/api/plans", ep_plans_list),
     ROUTE(GET, "/api/plans/{id}", ep_plans_get),

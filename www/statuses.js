@@ -9,7 +9,7 @@ import { get } from './api.js';
 
 let list = [];
 let loading = null;
-let named = { scale_name: '進捗状況', levels: [] };
+let named = { scale_name: '進捗状況' };
 
 const planParam = () => {
   const p = new URLSearchParams(location.search).get('plan') || '';
@@ -20,7 +20,7 @@ const planParam = () => {
 // a later call (opening a dialog) asks again.
 export function loadStatuses() {
   loading ??= get(`/api/statuses${planParam()}`).then((r) => {
-    named = { scale_name: r.scale_name || '進捗状況', levels: Array.isArray(r.levels) ? r.levels : [] };
+    named = { scale_name: r.scale_name || '進捗状況' };
     list = (Array.isArray(r.items) ? r.items : [])
       .filter((s) => s && typeof s.key === 'string')
       .sort((a, b) => a.position - b.position);
@@ -32,7 +32,7 @@ export function loadStatuses() {
   return loading;
 }
 
-// The scale's name (進捗状況, 達成度) and the plan's levels, once loaded.
+// The scale's name (進捗状況, 達成度), once loaded.
 export const terms = () => named;
 // What is known so far (empty until loadStatuses() resolved).
 export const statuses = () => list;

@@ -14,7 +14,6 @@ const struct db_stmt db_progress_stmts[] = {
      "WITH sc AS (SELECT coalesce((SELECT scheme_id FROM plan"
      "  WHERE id = coalesce($1::int, report_plan(NULL, NULL))), 1) AS id)"
      " SELECT json_build_object('scheme_id', sc.id, 'scale_name', x.scale_name,"
-     " 'levels', scheme_json(sc.id) -> 'levels',"
      " 'items', coalesce((SELECT json_agg(json_build_object("
      " 'key', s.key, 'mark', s.mark, 'label', s.label, 'short', s.short,"
      " 'reason_required', s.reason_required, 'counts_as_late', s.counts_as_late,"

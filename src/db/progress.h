@@ -9,8 +9,7 @@
 /* DB_OK when the database answers a trivial query, else DB_AWAY. */
 enum db_rc db_health(struct db *db);
 
-/* {"scheme_id", "scale_name", "levels": [{depth, name, code_pattern?,
- * code_description?}], "items": [{key, mark, label, short,
+/* {"scheme_id", "scale_name", "items": [{key, mark, label, short,
  * reason_required, counts_as_late, min_rate, position}]} of plan's scale
  * (0: the reporting plan's, else the default ◎○△×) in report order: the
  * one definition for the page. DB_MISSING: no such plan. */

@@ -372,7 +372,8 @@ test('the admin page defines a draft plan\'s terms', async () => {
 
     const s = (await anonymous.get(`/api/statuses?plan=${id}`)).body;
     assert.equal(s.scale_name, '実施状況');
-    assert.deepEqual(s.levels.map((l) => l.name), ['施策', '事業']);
+    const p = (await anonymous.get(`/api/plans/${id}`)).body;
+    assert.deepEqual(p.scheme.levels.map((l) => l.name), ['施策', '事業']);
     assert.deepEqual(s.items.map((x) => [x.key, x.mark, x.reason_required]),
       [['ui_todo', '未', true], ['ui_doing', '中', false], ['ui_done', '済', false]]);
 

@@ -334,10 +334,10 @@ BEGIN
 		PERFORM scheme_refuse('name', '定義は JSON のオブジェクトで指定してください。');
 	END IF;
 	IF jsonb_typeof(def -> 'levels') IS DISTINCT FROM 'array' THEN
-		PERFORM scheme_refuse('levels', '階層（levels）を配列で指定してください。');
+		PERFORM scheme_refuse('levels', '階層を配列で指定してください。');
 	END IF;
 	IF jsonb_typeof(def -> 'scale') IS DISTINCT FROM 'array' OR jsonb_array_length(def -> 'scale') = 0 THEN
-		PERFORM scheme_refuse('scale', '評価の区分（scale）を一つ以上、配列で指定してください。');
+		PERFORM scheme_refuse('scale', '評価の区分を一つ以上、配列で指定してください。');
 	END IF;
 	INSERT INTO scheme (name, scale_name)
 	VALUES (coalesce(def ->> 'name', ''), coalesce(def ->> 'scale_name', '進捗状況'))
@@ -358,12 +358,12 @@ BEGIN
 		i := i + 1;
 		IF jsonb_typeof(l) IS DISTINCT FROM 'object' OR jsonb_typeof(l -> 'key') IS DISTINCT FROM 'string'
 		   OR jsonb_typeof(l -> 'mark') IS DISTINCT FROM 'string' THEN
-			PERFORM scheme_refuse('scale', format('評価の区分の %s 番目に key と mark を文字列で指定してください。', i));
+			PERFORM scheme_refuse('scale', format('評価の区分の %s 番目に、キーと記号を文字で指定してください。', i));
 		END IF;
 		IF coalesce(jsonb_typeof(l -> 'reason_required'), 'boolean') NOT IN ('boolean', 'null')
 		   OR coalesce(jsonb_typeof(l -> 'counts_as_late'), 'boolean') NOT IN ('boolean', 'null')
 		   OR coalesce(jsonb_typeof(l -> 'min_rate'), 'null') NOT IN ('number', 'null') THEN
-			PERFORM scheme_refuse('scale', format('評価の区分の %s 番目：reason_required と counts_as_late は true か false、min_rate は数で指定してください。', i));
+			PERFORM scheme_refuse('scale', format('評価の区分の %s 番目：「理由が必要」と「遅れとして数える」は真か偽、しきい値は数で指定してください。', i));
 		END IF;
 		INSERT INTO progress_status (scheme_id, key, mark, short, label, position, reason_required,
 		                             counts_as_late, min_rate)

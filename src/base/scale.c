@@ -10,6 +10,7 @@ static struct {
 	char described[SCALE_MAX * 64]; /* each level fits in 64: 32 + 16 + 6 */
 	int (*reload)(void *ctx);
 	void *ctx;
+	char marks[SCALE_MAX * 20]; /* each mark (16) and 、 (3) */
 } scale;
 
 void
@@ -26,6 +27,10 @@ scale_set(const struct scale_level *levels, size_t n)
 	for (i = 0; i < n && levels[i].scheme == levels[0].scheme; i++)
 		len += (size_t)snprintf(scale.described + len, sizeof scale.described - len,
 		                        "%s%s (%s)", i ? ", " : "", levels[i].key, levels[i].mark);
+	scale.marks[0] = '\0';
+	for (i = 0, len = 0; i < n && levels[i].scheme == levels[0].scheme; i++)
+		len += (size_t)snprintf(scale.marks + len, sizeof scale.marks - len, "%s%s",
+		                        i ? "、" : "", levels[i].mark);
 }
 
 void
@@ -84,4 +89,10 @@ const char *
 scale_describe(void)
 {
 	return scale.described;
+}
+
+const char *
+scale_marks(void)
+{
+	return scale.marks;
 }

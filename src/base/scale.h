@@ -34,5 +34,7 @@ const struct scale_level *scale_find(const char *s);
 const struct scale_level *scale_find_in(int scheme, const char *s);
 /* "exceeded (◎), on_schedule (○), …" of the default scheme, for messages. */
 const char *scale_describe(void);
+/* "◎、○、△、×" of the default scheme, for the Japanese messages people read. */
+const char *scale_marks(void);
 
 #endif

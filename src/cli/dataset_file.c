@@ -484,7 +484,7 @@ scale_mark(const struct dataset *ds, const char *mark)
 
 /* "A, B, C, D" or the portal's description, for messages. */
 static const char *
-scale_marks(const struct dataset *ds, char *buf, size_t len)
+legend_marks(const struct dataset *ds, char *buf, size_t len)
 {
 	size_t i, used = 0;
 
@@ -518,7 +518,7 @@ parse_activity(struct ctx *c, struct json_object *e, const char *where, size_t i
 		if ((key = scale_mark(c->ds, mark)) == NULL)
 			return fail(c,
 			            "%s.status: must be a mark of %s (or empty on a re-listed row)",
-			            where, scale_marks(c->ds, marks, sizeof marks));
+			            where, legend_marks(c->ds, marks, sizeof marks));
 		a->status = key;
 	}
 	a->relisted_of = -1;

@@ -3,6 +3,7 @@
 // from the API is inserted as text (dom.js), never as markup.
 import { request, setCsrf, ApiError } from './api.js';
 import { h, replace, $, eraYear, dateTime } from './dom.js';
+import { initSchemeAdmin } from './scheme-admin.js';
 
 const HINT = 'shinchoku.signedIn'; // the same flag as account.js
 const ROLES = { viewer: '閲覧者', staff: '担当職員', manager: '管理職', admin: 'システム管理者' };
@@ -12,6 +13,8 @@ const ROLE_ORDER = ['viewer', 'staff', 'manager', 'admin'];
 const FIELD_NAMES = {
   fiscal_year: '年度', due_date: '期限', locked: 'ロック', display_name: '表示名', role: '役割',
   department_id: '所管課', active: '有効', login: 'ログイン ID', password: 'パスワード',
+  levels: '階層', code_pattern: 'コードの形式', code_description: 'コードの説明', scale: '評価の区分',
+  scale_name: '評価の名前', name: '名前',
 };
 
 let me = null;
@@ -723,7 +726,7 @@ async function start() {
     $('#admin').hidden = false;
     await loadDepartments();
     await loadYears(); // the selects of rounds and import need the years
-    await Promise.all([loadRounds(), loadUsers()]);
+    await Promise.all([loadRounds(), loadUsers(), initSchemeAdmin({ showError, notice, busy })]);
   } finally {
     document.body.dataset.ready = 'true';
   }

@@ -16,6 +16,7 @@ const state = {
   fy: null,
   latestFy: null,
   filters: { goal: '', status: '', department: '', q: '' },
+  plan: '', // ?plan=: see readUrl
   items: [],
   total: 0,
   listSeq: 0,
@@ -70,8 +71,11 @@ function readUrl() {
   const id = (v) => (/^[1-9][0-9]{0,8}$/.test(v || '') ? v : '');
   state.filters.goal = id(p.get('goal'));
   state.filters.department = id(p.get('department'));
+  // ?plan=N: another plan than the reporting one, in its own terms
+  // (statuses.js reads the same parameter for the plan's scale).
+  state.plan = id(p.get('plan'));
   // Checked against the statuses once they are known (checkStatusFilter).
-  state.filters.status = /^[a-z_]{1,30}$/.test(p.get('status') || '') ? p.get('status') : '';
+  state.filters.status = /^[a-z][a-z0-9_]{0,29}$/.test(p.get('status') || '') ? p.get('status') : '';
   state.filters.q = (p.get('q') || '').trim().slice(0, 100);
   return Number.isInteger(fy) && fy >= 2000 && fy <= 2100 ? fy : null;
 }
@@ -89,12 +93,12 @@ function renderLegend() {
 // The header's link to the council report follows the selected year.
 function syncReportLink() {
   const a = $('#nav-report');
-  if (a && state.fy) a.href = `report.html?fy=${state.fy}`;
+  if (a && state.fy) a.href = `report.html?fy=${state.fy}${state.plan ? `&plan=${state.plan}` : ''}`;
 }
 
 function writeUrl() {
   syncReportLink();
-  const params = { fy: state.fy === state.latestFy ? '' : state.fy, ...state.filters };
+  const params = { fy: state.fy === state.latestFy ? '' : state.fy, plan: state.plan, ...state.filters };
   const s = qs(params);
   if (s !== location.search) history.replaceState(null, '', s || location.pathname);
 }
@@ -131,7 +135,7 @@ async function loadSummary() {
   const table = $('#summary');
   table.setAttribute('aria-busy', 'true');
   try {
-    const s = await get(`/api/reports/${state.fy}/summary`);
+    const s = await get(`/api/reports/${state.fy}/summary${state.plan ? `?plan=${state.plan}` : ''}`);
     if (seq !== state.summarySeq) return;
     renderSummary(s);
     clearErrorFor(SUMMARY_FAILED);
@@ -238,7 +242,7 @@ export async function loadActivities() {
   try {
     const f = state.filters;
     const [r] = await Promise.all([get(`/api/activities${qs({
-      fy: state.fy, limit: LIST_LIMIT, goal: f.goal, status: f.status, department: f.department, q: f.q,
+      fy: state.fy, limit: LIST_LIMIT, plan: state.plan, goal: f.goal, status: f.status, department: f.department, q: f.q,
     })}`), state.statusesReady]);
     if (seq !== state.listSeq) return; // a newer request is under way
     if (state.fy === null) state.fy = r.fiscal_year;

@@ -91,9 +91,15 @@ function eraDay(iso) {
 
 // ---- toolbar --------------------------------------------------------------------
 
+// ?plan=N: the report of that plan (in its own terms) rather than the
+// reporting plan's; passed on to every request about the report.
+const PLAN = /^[1-9][0-9]{0,8}$/.test(new URLSearchParams(location.search).get('plan') || '')
+  ? Number(new URLSearchParams(location.search).get('plan')) : null;
+const planQuery = PLAN ? `?plan=${PLAN}` : '';
+
 function setLinks(fy) {
-  $('#dl-csv').href = `/api/reports/${fy}/progress.csv`;
-  $('#dl-xlsx').href = `/api/reports/${fy}/progress.xlsx`;
+  $('#dl-csv').href = `/api/reports/${fy}/progress.csv${planQuery}`;
+  $('#dl-xlsx').href = `/api/reports/${fy}/progress.xlsx${planQuery}`;
   $('#back').href = `index.html?fy=${fy}`;
 }
 
@@ -129,6 +135,7 @@ async function loadYears() {
 // The plan the report is about: the adopted plan that holds the appendix's
 // measures, else the latest adopted one, else the first plan.
 function reportPlan(plans, appendixItems) {
+  if (PLAN) return plans.find((p) => p.id === PLAN) || null;
   const ids = new Set((appendixItems || []).map((i) => i.measure_id));
   const holds = (p) => (p.goals || []).some((g) => (g.measures || []).some((m) => ids.has(m.id)));
   const adopted = plans.filter((p) => p.state === 'adopted');
@@ -159,6 +166,24 @@ function renderTitle(plan, fy) {
   replace(intro,
     `区では、${when ? `${when}に策定した` : ''}「${plan.title}」において、今後の情報化施策の基本的な方向性を示し、計画的にＤＸを推進している。`,
     `この度、${eraFy(fy)}の情報化に向けた取組の進捗状況と成果指標の確認をあわせて行ったため、その結果について報告する。`);
+}
+
+// The plan's own words (its scheme, sql/014) in the headings: the coded
+// level, the reported rows' level and the scale's name. Nakano's plan
+// (scheme 1) keeps the report's printed headings as they are in the page.
+function renderTerms(plan) {
+  const sc = plan && plan.scheme;
+  if (!sc || sc.id === 1 || !Array.isArray(sc.levels)) return;
+  const coded = (sc.levels.find((l) => l.code_pattern) || {}).name || '';
+  const row = (sc.levels[sc.levels.length - 1] || {}).name || '';
+  const scale = sc.scale_name || '';
+  $('#summary-heading').textContent = `１　各${row}の${scale}`;
+  $('#h-summary-scale').textContent = `${scale}の区分`;
+  $('#h-summary-count').textContent = `${row}の数`;
+  $('#legend-title').textContent = `【${scale}の凡例】`;
+  replace($('#h-measure'), coded, h('span', { class: 'sub' }, `（${coded}番号・${coded}）`));
+  $('#h-activity').textContent = row;
+  $('#h-status').textContent = scale;
 }
 
 // ---- １ 各取組の進捗状況 -------------------------------------------------------
@@ -215,7 +240,11 @@ function renderIndicators(items, plan, fy) {
       for (const n of it.notes || []) if (!footnotes.some((f) => f.mark === n.mark)) footnotes.push(n);
       const cell = (y, kind) => {
         const v = (it.values || []).find((x) => x.fiscal_year === y && x.kind === kind);
-        return h('td', { class: `value ${kind}`, dataset: { year: y, kind } }, v ? v.text : '');
+        // A grade computed against the target (a scale with thresholds).
+        const grade = v && v.grade_mark
+          ? [' ', h('span', { class: 'grade', dataset: { grade: v.grade }, title: `達成率 ${v.rate}％` }, `（${v.grade_mark}）`)]
+          : null;
+        return h('td', { class: `value ${kind}`, dataset: { year: y, kind } }, v ? v.text : '', grade);
       };
       return h('tr', { dataset: { indicator: it.id } },
         h('th', { scope: 'row', class: 'ind-name' },
@@ -289,7 +318,8 @@ function runs(list, key) {
 }
 
 function renderAppendix(data, plan, fy) {
-  $('#appendix-heading').textContent = plan ? `${plan.title}進捗状況一覧` : '進捗状況一覧';
+  const scale = plan && plan.scheme && plan.scheme.id !== 1 ? plan.scheme.scale_name : '進捗状況';
+  $('#appendix-heading').textContent = plan ? `${plan.title}${scale}一覧` : `${scale}一覧`;
   $('#h-prev').textContent = `取組結果（${eraFy(fy - 1)}）`;
   $('#h-result').textContent = `取組結果（${eraFy(fy)}）`;
   $('#h-plan').textContent = `${eraFy(fy + 1)}以降の取組予定`;
@@ -399,7 +429,7 @@ async function load(fy) {
   }
 
   const [plansR, summaryR, appendixR, statusesR] = await Promise.allSettled([
-    get('/api/plans'), get(`/api/reports/${fy}/summary`), get(`/api/reports/${fy}/appendix`), loadStatuses()]);
+    get('/api/plans'), get(`/api/reports/${fy}/summary${planQuery}`), get(`/api/reports/${fy}/appendix${planQuery}`), loadStatuses()]);
   if (stale()) return;
   const plans = plansR.status === 'fulfilled' ? plansR.value.items || [] : [];
   const appendix = appendixR.status === 'fulfilled' ? appendixR.value : null;
@@ -418,6 +448,7 @@ async function load(fy) {
 
   if (plansR.status === 'rejected') addError('計画', plansR.reason);
   renderTitle(plan, fy);
+  renderTerms(plan);
 
   if (summaryR.status === 'fulfilled') renderSummary(summaryR.value);
   else {

@@ -127,11 +127,11 @@ comparison_csv(const struct api_req *rq, struct db *db, struct http_response *re
 
 enum { G_NUMBER, G_TITLE, G_N };
 static const struct json_bfield goal_new[G_N] = {
-    [G_NUMBER] = {.name = "number", .kind = JB_INT, .required = true, .min = 1, .max = 20},
+    [G_NUMBER] = {.name = "number", .kind = JB_INT, .required = true, .min = 1, .max = 99},
     [G_TITLE] = {.name = "title", .kind = JB_TEXT, .required = true, .max = 500, .nonempty = true},
 };
 static const struct json_bfield goal_edit[G_N] = {
-    [G_NUMBER] = {.name = "number", .kind = JB_INT, .min = 1, .max = 20},
+    [G_NUMBER] = {.name = "number", .kind = JB_INT, .min = 1, .max = 99},
     [G_TITLE] = {.name = "title", .kind = JB_TEXT, .max = 500, .nonempty = true},
 };
 

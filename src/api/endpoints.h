@@ -6,7 +6,7 @@
 #include "api.h"
 
 /* health.c */
-extern const struct api_endpoint ep_health, ep_statuses;
+extern const struct api_endpoint ep_health, ep_statuses, ep_scheme_put;
 /* metrics.c */
 extern const struct api_endpoint ep_metrics;
 /* plans.c: plans, milestones, indicators, departments */

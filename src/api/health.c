@@ -1,5 +1,5 @@
-/* GET /api/health: can this worker reach the database? GET /api/statuses:
- * the progress scale, which the page reads instead of a copy of its own. */
+/* GET /api/health: can this worker reach the database? (GET /api/statuses,
+ * the progress scale of a plan, is schemes.c's.) */
 #include <json-c/json.h>
 
 #include "endpoints.h"
@@ -27,15 +27,4 @@ health(const struct api_req *rq, struct db *db, struct http_response *res)
 	http_json(res, up ? 200 : 503, o);
 }
 
-/* 200 with the progress scale; 503, 500. */
-static void
-statuses(const struct api_req *rq, struct db *db, struct http_response *res)
-{
-	char *json = NULL;
-
-	(void)rq;
-	api_reply(res, db, db_status_list(db, &json), &json, 200, "statuses");
-}
-
 const struct api_endpoint ep_health = {.handler = health, .flags = API_LIVE};
-const struct api_endpoint ep_statuses = {.handler = statuses};

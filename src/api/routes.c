@@ -48,6 +48,7 @@ const struct http_route api_routes[] = {
     ROUTE(POST, "/api/users", ep_users_create),
     ROUTE(PATCH, "/api/users/{id}", ep_users_patch),
     ROUTE(POST, "/api/users/{id}/password", ep_users_password),
+    ROUTE(PUT, "/api/plans/{id}/scheme", ep_scheme_put),
     ROUTE(GET, "/api/plans/{id}/transitions", ep_plan_steps_list),
     ROUTE(POST, "/api/plans/{id}/transitions", ep_plan_steps_take),
     ROUTE(POST, "/api/plans/{id}/milestones", ep_milestones_create),

@@ -38,8 +38,8 @@ propose_check(const struct api_req *rq, struct http_response *res)
 
 	if (level == NULL || !level->reason_required || !text_blank(reason_of(rq)))
 		return 0;
-	http_error(res, 400, "bad_field", "reason", "この進捗状況（%s）には理由の入力が必要です。",
-	           level->mark);
+	http_error(res, 400, "bad_field", "reason",
+	           "この区分（%s）に変更するには理由の入力が必要です。", level->mark);
 	return -1;
 }
 

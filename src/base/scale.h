@@ -1,29 +1,40 @@
-/* The progress scale (◎○△×): its levels live in the database table
- * progress_status, which is the one definition. The db layer loads them at
- * every connect; validators and the CSV import read them from here. */
+/* The evaluation scales (◎○△×, A–D, …): their levels live in the database
+ * table progress_status, one scale per scheme (sql/014), which is the one
+ * definition. The db layer loads every scheme's levels at connect, and
+ * again when a look-up misses (a scheme defined since); validators and the
+ * imports read them from here. Keys are unique across schemes; marks only
+ * within one. */
 #ifndef SHINCHOKU_SCALE_H
 #define SHINCHOKU_SCALE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#define SCALE_MAX 16
+#define SCALE_MAX 128
 
 struct scale_level {
 	char key[32];  /* on_schedule */
 	char mark[16]; /* ○ */
 	bool reason_required;
+	int scheme; /* scheme id; the first loaded level's scheme is the default */
 };
 
-/* Replaces the scale with levels[0..n) (n at most SCALE_MAX). */
+/* Replaces the scale with levels[0..n) (n at most SCALE_MAX), the default
+ * scheme's first. */
 void scale_set(const struct scale_level *levels, size_t n);
+/* What scale_find* call once when nothing matched (the db layer's reload),
+ * or NULL. */
+void scale_set_reload(int (*reload)(void *ctx), void *ctx);
 /* false until the first connect loaded it. */
 bool scale_loaded(void);
-/* The level whose key or mark is s, or NULL. */
+/* The level whose key or mark is s, in any scheme (the default's first), or
+ * NULL. */
 const struct scale_level *scale_find(const char *s);
-/* "exceeded, on_schedule, … (◎ ○ …)" for messages. */
+/* The level of scheme (0: the default) whose key or mark is s, or NULL. */
+const struct scale_level *scale_find_in(int scheme, const char *s);
+/* "exceeded (◎), on_schedule (○), …" of the default scheme, for messages. */
 const char *scale_describe(void);
-/* "◎、○、△、×" for the Japanese messages people read. */
+/* "◎、○、△、×" of the default scheme, for the Japanese messages people read. */
 const char *scale_marks(void);
 
 #endif

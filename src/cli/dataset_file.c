@@ -2,6 +2,7 @@
  * name the JSON path, so whoever prepared the file can find the cell. */
 #include "dataset_file.h"
 
+#include <regex.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,6 +26,9 @@ struct ctx {
 	/* relisted_of_seq of each activity, as written; read where the row's
 	 * relisted_of is -2 (resolved once every row is read). */
 	int64_t *relisted_seq;
+	/* The file's code_pattern, when the C library compiles it. */
+	regex_t code_re;
+	bool has_code_re;
 };
 
 static bool __attribute__((format(printf, 2, 3))) fail(struct ctx *c, const char *fmt, ...)
@@ -158,31 +162,127 @@ parse_plan(struct ctx *c, struct json_object *root)
 	return true;
 }
 
-/* The legend must agree with the marks and keys the portal knows. */
+/* An optional boolean member (false when absent). */
+static bool
+flag(struct ctx *c, struct json_object *obj, const char *where, const char *key, bool *out)
+{
+	struct json_object *v;
+
+	*out = false;
+	if (!json_object_object_get_ex(obj, key, &v) || v == NULL)
+		return true;
+	if (json_object_get_type(v) != json_type_boolean)
+		return fail(c, "%s.%s: must be true or false", where, key);
+	*out = json_object_get_boolean(v);
+	return true;
+}
+
+/* The plan's own definition (docs/plan-format.md): $.scheme with its name,
+ * scale_name and 2 to 4 levels, the coded one (the one before the last)
+ * with code_pattern and code_description. Absent: Nakano's (scheme 1). */
+static bool
+parse_scheme(struct ctx *c, struct json_object *root)
+{
+	struct json_object *sc, *levels, *e, *v;
+	const char *s;
+	char where[64];
+	size_t i, n;
+	bool coded;
+
+	if (!json_object_object_get_ex(root, "scheme", &sc) || sc == NULL)
+		return true;
+	if (json_object_get_type(sc) != json_type_object)
+		return fail(c, "$.scheme: must be an object");
+	if (!text(c, sc, "$.scheme", "name", false, 100, &s) ||
+	    !text(c, sc, "$.scheme", "scale_name", false, 20, &s) ||
+	    !get(c, sc, "$.scheme", "levels", json_type_array, &levels))
+		return false;
+	n = json_object_array_length(levels);
+	if (n < 2 || n > 4)
+		return fail(c, "$.scheme.levels: must name 2 to 4 levels, the top first");
+	for (i = 0; i < n; i++) {
+		snprintf(where, sizeof where, "$.scheme.levels[%zu]", i);
+		e = json_object_array_get_idx(levels, i);
+		if (json_object_get_type(e) != json_type_object)
+			return fail(c, "%s: must be an object", where);
+		if (!text(c, e, where, "name", false, 20, &s))
+			return false;
+		coded = json_object_object_get_ex(e, "code_pattern", &v) && v != NULL;
+		if (coded != (i == n - 2))
+			return fail(c, "%s.code_pattern: %s", where,
+			            coded ? "only the level before the last carries codes"
+			                  : "missing (the level before the last carries codes)");
+		if (coded && (!text(c, e, where, "code_pattern", false, 200, &s) ||
+		              !text(c, e, where, "code_description", false, 100, &s)))
+			return false;
+		if (coded &&
+		    (s = json_object_get_string(v), s[0] != '^' || s[strlen(s) - 1] != '$'))
+			return fail(c, "%s.code_pattern: must be anchored: ^…$", where);
+		if (coded && regcomp(&c->code_re, s, REG_EXTENDED | REG_NOSUB) == 0)
+			c->has_code_re = true;
+	}
+	/* The definition scheme_create() takes: the scheme and the legend as
+	 * its scale. */
+	c->ds->scheme = json_object_get(sc);
+	return true;
+}
+
+/* The legend: with a scheme of the file's own, its scale (every level's
+ * key, mark, short text, label, reason_required, counts_as_late and
+ * min_rate); else it must agree with the marks and keys the portal knows. */
 static bool
 parse_legend(struct ctx *c, struct json_object *root)
 {
-	struct json_object *arr, *e;
-	const char *mark, *key, *label;
+	struct json_object *arr, *e, *v;
+	const char *mark, *key, *label, *s;
 	const struct scale_level *known;
+	struct ds_level *l;
 	char where[64];
-	size_t i, n;
-	void *items;
+	size_t i, j, n;
+	bool b;
 
-	if (!array(c, root, "$", "status_legend", 1, &arr, &items, &n))
+	if (!array(c, root, "$", "status_legend", sizeof *c->ds->scale, &arr,
+	           (void **)&c->ds->scale, &n))
 		return false;
-	free(items);
 	for (i = 0; i < n; i++) {
 		snprintf(where, sizeof where, "$.status_legend[%zu]", i);
 		e = json_object_array_get_idx(arr, i);
-		if (!text(c, e, where, "mark", false, 1, &mark) ||
+		if (!text(c, e, where, "mark", false, 4, &mark) ||
 		    !text(c, e, where, "key", false, 20, &key) ||
 		    !text(c, e, where, "label", false, 200, &label))
 			return false;
-		known = scale_find(mark);
-		if (known == NULL || strcmp(known->mark, mark) != 0 || strcmp(known->key, key) != 0)
-			return fail(c, "%s.key: %s is not the portal's key for %s", where, key,
-			            mark);
+		if (c->ds->scheme == NULL) {
+			known = scale_find_in(0, mark);
+			if (known == NULL || strcmp(known->mark, mark) != 0 ||
+			    strcmp(known->key, key) != 0)
+				return fail(c, "%s.key: %s is not the portal's key for %s", where,
+				            key, mark);
+			continue;
+		}
+		if (json_object_object_get_ex(e, "short", &v) &&
+		    !text(c, e, where, "short", false, 20, &s))
+			return false;
+		if (json_object_object_get_ex(e, "min_rate", &v) && v != NULL &&
+		    !get(c, e, where, "min_rate", json_type_double, &v))
+			return false;
+		if (!flag(c, e, where, "counts_as_late", &b))
+			return false;
+		l = &c->ds->scale[c->ds->nscale++];
+		l->key = key, l->mark = mark;
+		if (!flag(c, e, where, "reason_required", &l->reason_required))
+			return false;
+		for (j = 0; j + 1 < c->ds->nscale; j++)
+			if (strcmp(c->ds->scale[j].key, key) == 0 ||
+			    strcmp(c->ds->scale[j].mark, mark) == 0)
+				return fail(c, "%s: key %s or mark %s appears twice", where, key,
+				            mark);
+	}
+	if (c->ds->scheme != NULL) {
+		if (n == 0)
+			return fail(c, "$.status_legend: the scale needs at least one level");
+		json_object_object_add(c->ds->scheme, "scale", json_object_get(arr));
+		c->ds->scheme_json =
+		    json_object_to_json_string_ext(c->ds->scheme, JSON_C_TO_STRING_PLAIN);
 	}
 	return true;
 }
@@ -204,7 +304,7 @@ parse_goals(struct ctx *c, struct json_object *root)
 		struct json_object *e = json_object_array_get_idx(arr, i);
 
 		snprintf(where, sizeof where, "$.goals[%zu]", i);
-		if (!integer(c, e, where, "number", 1, 20, &g->number) ||
+		if (!integer(c, e, where, "number", 1, 99, &g->number) ||
 		    !text(c, e, where, "title", false, NAME_MAX_, &g->title))
 			return false;
 		for (j = 0; j < i; j++)
@@ -259,13 +359,22 @@ parse_measure(struct ctx *c, struct json_object *e, const char *where, struct ds
 	char expect[32];
 	union http_qval q;
 
-	if (!text(c, e, where, "code", false, 10, &m->code) ||
-	    !integer(c, e, where, "goal", 1, 20, &m->goal) ||
+	if (!text(c, e, where, "code", false, 30, &m->code) ||
+	    !integer(c, e, where, "goal", 1, 99, &m->goal) ||
 	    !integer(c, e, where, "policy", 1, 99, &m->policy) ||
-	    !integer(c, e, where, "number", 1, 20, &m->number) ||
+	    !integer(c, e, where, "number", 1, c->ds->scheme ? 999 : 20, &m->number) ||
 	    !text(c, e, where, "name", false, NAME_MAX_, &m->name))
 		return false;
-	if (valid_measure_code(m->code, &q) != NULL)
+	if (!goal_exists(c->ds, m->goal))
+		return fail(c, "%s.goal: no goal %d", where, m->goal);
+	/* A plan of its own format: the database judges the code once more. */
+	if (c->ds->scheme != NULL) {
+		if (c->has_code_re && regexec(&c->code_re, m->code, 0, NULL, 0) != 0)
+			return fail(c, "%s.code: %s does not match $.scheme's code_pattern", where,
+			            m->code);
+		return true;
+	}
+	if (valid_measure_code(m->code, &q) != NULL || strstr(m->code, "\xe2\x91") == NULL)
 		return fail(c, "%s.code: must look like 1-1-①", where);
 	/* ① is U+2460: three UTF-8 bytes E2 91 A0+n-1 (up to ⑳ = U+2473). */
 	snprintf(expect, sizeof expect, "%d-%d-\xe2\x91%c", m->goal, m->policy,
@@ -273,8 +382,6 @@ parse_measure(struct ctx *c, struct json_object *e, const char *where, struct ds
 	if (strcmp(expect, m->code) != 0)
 		return fail(c, "%s.code: %s does not match goal, policy and number (%s)", where,
 		            m->code, expect);
-	if (!goal_exists(c->ds, m->goal))
-		return fail(c, "%s.goal: no goal %d", where, m->goal);
 	return true;
 }
 
@@ -357,38 +464,62 @@ year_cells(struct ctx *c, struct json_object *e, const char *where, struct ds_ac
 	       text(c, e, where, k3, true, TEXT_MAX, &a->plan_next);
 }
 
-/* The level whose mark (not key) is mark, or NULL. */
-static const struct scale_level *
-scale_mark(const char *mark)
+/* The key of the level whose mark (not key) is mark: of the file's scale,
+ * else of the portal's default; or NULL. */
+static const char *
+scale_mark(const struct dataset *ds, const char *mark)
 {
-	const struct scale_level *l = scale_find(mark);
+	const struct scale_level *l;
+	size_t i;
 
-	return l != NULL && strcmp(l->mark, mark) == 0 ? l : NULL;
+	if (ds->scheme != NULL) {
+		for (i = 0; i < ds->nscale; i++)
+			if (strcmp(ds->scale[i].mark, mark) == 0)
+				return ds->scale[i].key;
+		return NULL;
+	}
+	l = scale_find_in(0, mark);
+	return l != NULL && strcmp(l->mark, mark) == 0 ? l->key : NULL;
+}
+
+/* "A, B, C, D" or the portal's description, for messages. */
+static const char *
+legend_marks(const struct dataset *ds, char *buf, size_t len)
+{
+	size_t i, used = 0;
+
+	if (ds->scheme == NULL)
+		return scale_describe();
+	buf[0] = '\0';
+	for (i = 0; i < ds->nscale && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "",
+		                         ds->scale[i].mark);
+	return buf;
 }
 
 static bool
 parse_activity(struct ctx *c, struct json_object *e, const char *where, size_t i)
 {
 	struct ds_activity *a = &c->ds->activities[i];
-	const struct scale_level *level;
 	struct json_object *v;
-	const char *code, *mark;
+	const char *code, *mark, *key;
+	char marks[256];
 
 	if (!integer(c, e, where, "seq", 1, 100000, &a->seq) ||
-	    !text(c, e, where, "measure", false, 10, &code) ||
+	    !text(c, e, where, "measure", false, 30, &code) ||
 	    !text(c, e, where, "name", false, NAME_MAX_, &a->name) ||
-	    !text(c, e, where, "status", true, 1, &mark) || !year_cells(c, e, where, a) ||
+	    !text(c, e, where, "status", true, 4, &mark) || !year_cells(c, e, where, a) ||
 	    !departments(c, e, where, a))
 		return false;
 	if ((a->measure = measure_index(c->ds, code)) < 0)
 		return fail(c, "%s.measure: %s is not a listed measure", where, code);
 	a->status = NULL;
 	if (*mark != '\0') {
-		if ((level = scale_mark(mark)) == NULL)
+		if ((key = scale_mark(c->ds, mark)) == NULL)
 			return fail(c,
 			            "%s.status: must be a mark of %s (or empty on a re-listed row)",
-			            where, scale_describe());
-		a->status = level->key;
+			            where, legend_marks(c->ds, marks, sizeof marks));
+		a->status = key;
 	}
 	a->relisted_of = -1;
 	if (!json_object_object_get_ex(e, "relisted_of_seq", &v))
@@ -501,7 +632,7 @@ static bool
 check_counts(struct ctx *c, struct json_object *root)
 {
 	struct json_object *counts;
-	const struct scale_level *level;
+	const char *key;
 	size_t j;
 	int64_t n;
 
@@ -512,11 +643,11 @@ check_counts(struct ctx *c, struct json_object *root)
 	/* Members that are no mark of the scale are not counts. */
 	json_object_object_foreach(counts, mark, v)
 	{
-		if ((level = scale_mark(mark)) == NULL)
+		if ((key = scale_mark(c->ds, mark)) == NULL)
 			continue;
 		for (n = 0, j = 0; j < c->ds->nactivities; j++)
 			n += c->ds->activities[j].status != NULL &&
-			     strcmp(c->ds->activities[j].status, level->key) == 0;
+			     strcmp(c->ds->activities[j].status, key) == 0;
 		if (json_object_get_type(v) != json_type_int || json_object_get_int64(v) != n)
 			return fail(c, "$.status_counts_reported.%s: rows carry %lld of this mark",
 			            mark, (long long)n);
@@ -612,7 +743,7 @@ parse_indicator(struct ctx *c, struct json_object *e, const char *where, struct 
 	struct json_object *notes, *v;
 	size_t i;
 
-	if (!integer(c, e, where, "goal", 1, 20, &d->goal) ||
+	if (!integer(c, e, where, "goal", 1, 99, &d->goal) ||
 	    !text(c, e, where, "name", false, NAME_MAX_, &d->name) ||
 	    !text(c, e, where, "unit", false, 20, &d->unit) ||
 	    !values(c, e, where, "values", "values_numeric", &d->actuals, &d->nactuals) ||
@@ -696,7 +827,7 @@ struct dataset *
 dataset_parse(const char *buf, size_t len, char *err, size_t errlen)
 {
 	struct json_tokener *tok;
-	struct ctx c = {err, errlen, NULL, NULL};
+	struct ctx c = {.err = err, .errlen = errlen};
 	bool ok;
 	enum json_tokener_error jerr;
 
@@ -732,12 +863,14 @@ dataset_parse(const char *buf, size_t len, char *err, size_t errlen)
 	else if (!scale_loaded())
 		ok = fail(&c, "the progress scale is not loaded: the marks cannot be checked");
 	else
-		ok = parse_plan(&c, c.ds->root) && parse_legend(&c, c.ds->root) &&
-		     parse_goals(&c, c.ds->root) && parse_measures(&c, c.ds->root) &&
-		     parse_activities(&c, c.ds->root) && check_counts(&c, c.ds->root) &&
-		     parse_footnotes(&c, c.ds->root) && parse_indicators(&c, c.ds->root) &&
-		     parse_timeline(&c, c.ds->root);
+		ok = parse_plan(&c, c.ds->root) && parse_scheme(&c, c.ds->root) &&
+		     parse_legend(&c, c.ds->root) && parse_goals(&c, c.ds->root) &&
+		     parse_measures(&c, c.ds->root) && parse_activities(&c, c.ds->root) &&
+		     check_counts(&c, c.ds->root) && parse_footnotes(&c, c.ds->root) &&
+		     parse_indicators(&c, c.ds->root) && parse_timeline(&c, c.ds->root);
 	free(c.relisted_seq);
+	if (c.has_code_re)
+		regfree(&c.code_re);
 	if (!ok) {
 		dataset_free(c.ds);
 		return NULL;
@@ -774,6 +907,8 @@ dataset_free(struct dataset *ds)
 		free(ds->indicators[i].notes);
 	}
 	free(ds->goals);
+	free(ds->scale);
+	json_object_put(ds->scheme);
 	free(ds->measures);
 	free(ds->activities);
 	free(ds->indicators);

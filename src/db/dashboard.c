@@ -3,13 +3,14 @@
 
 #include "db_int.h"
 
-/* The counts of one group g (kind, k) of c: one per status, in the
- * scale's order, then the records without a status and all of them. */
+/* The counts of one group g (kind, k) of c: one per status of the plan's
+ * scale (sc, sql/014), in its order, then the records without a status
+ * and all of them. */
 #define GROUP_COUNTS                                                                               \
 	"json_build_object('counts', (SELECT json_agg(json_build_object('status', s.key,"          \
 	"   'mark', s.mark, 'count', coalesce((SELECT sum(c2.n) FROM c c2 WHERE c2.kind = c.kind"  \
 	"   AND c2.k = c.k AND c2.status = s.key), 0)) ORDER BY s.position)"                       \
-	"   FROM progress_status s),"                                                              \
+	"   FROM progress_status s, sc WHERE s.scheme_id = sc.id),"                                \
 	" 'unset', coalesce(sum(c.n) FILTER (WHERE c.status IS NULL), 0), 'total', sum(c.n))"
 
 /* clang-format off */
@@ -18,6 +19,8 @@ const struct db_stmt db_dashboard_stmts[] = {
      * An activity of two departments counts for each. */
     {"dashboard",
      "WITH fy AS (SELECT coalesce($1::int, (SELECT max(fiscal_year) FROM activity_year)) AS v),"
+     " sc AS (SELECT coalesce((SELECT scheme_id FROM plan"
+     "        WHERE id = coalesce($2::int, report_plan(NULL, NULL))), 1) AS id),"
      " y AS (SELECT y.activity_id, y.fiscal_year, y.status, m.goal_id FROM activity_year y"
      "       JOIN activity a ON a.id = y.activity_id JOIN measure m ON m.id = a.measure_id"
      "       WHERE $2::int IS NULL OR a.plan_id = $2),"

@@ -17,10 +17,13 @@ const struct db_stmt db_dataset_stmts[] = {
     {"dataset_lock", "SELECT pg_advisory_xact_lock(" IMPORT_LOCK ")", 0},
     {"dataset_plan_count", "SELECT count(*) FROM plan", 0},
     {"dataset_plan_exists", "SELECT 1 FROM plan WHERE title = $1", 1},
+    /* $5 the plan's own definition (NULL: the default scheme, or $6's);
+     * $6 a plan whose scheme this one shares (the timeline's draft). */
     {"dataset_plan",
-     "INSERT INTO plan (title, state, adopted_month, report_fiscal_year)"
-     " VALUES ($1, $2, $3::date, $4) RETURNING id",
-     4},
+     "INSERT INTO plan (title, state, adopted_month, report_fiscal_year, scheme_id)"
+     " VALUES ($1, $2, $3::date, $4, coalesce((SELECT scheme_id FROM plan WHERE id = $6::int),"
+     "  CASE WHEN $5::jsonb IS NULL THEN 1 ELSE scheme_create($5::jsonb) END)) RETURNING id",
+     6},
     {"dataset_goal",
      "INSERT INTO goal (plan_id, number, title) VALUES ($1, $2, $3) RETURNING id", 3},
     {"dataset_measure",
@@ -113,12 +116,13 @@ imp_plan(struct imp *im)
 {
 	const struct dataset *ds = im->ds;
 	char month[16], fy[24];
-	const char *p[4] = {ds->title, "adopted", month, dbi_int(fy, ds->report_fiscal_year)};
+	const char *p[6] = {ds->title,       "adopted", month, dbi_int(fy, ds->report_fiscal_year),
+	                    ds->scheme_json, NULL};
 	enum db_rc rc;
 	int id;
 
 	snprintf(month, sizeof month, "%04d-%02d-01", ds->adopted_year, ds->adopted_month);
-	if ((rc = imp_run(im, "plan", "dataset_plan", 4, p, &id)) == DB_OK)
+	if ((rc = imp_run(im, "plan", "dataset_plan", 6, p, &id)) == DB_OK)
 		dbi_int(im->plan, id);
 	return rc;
 }
@@ -346,7 +350,7 @@ imp_indicators(struct imp *im)
 static enum db_rc
 imp_timeline(struct imp *im, const char *title)
 {
-	const char *pp[4] = {title, "draft", NULL, NULL};
+	const char *pp[6] = {title, "draft", NULL, NULL, NULL, im->plan[0] ? im->plan : NULL};
 	char plan[24], pos[24], month[16];
 	enum db_rc rc;
 	size_t i;
@@ -354,7 +358,7 @@ imp_timeline(struct imp *im, const char *title)
 
 	if (im->ds->ntimeline == 0)
 		return DB_OK;
-	if ((rc = imp_run(im, title, "dataset_plan", 4, pp, &id)) != DB_OK)
+	if ((rc = imp_run(im, title, "dataset_plan", 6, pp, &id)) != DB_OK)
 		return rc;
 	dbi_int(plan, id);
 	for (i = 0; rc == DB_OK && i < im->ds->ntimeline; i++) {

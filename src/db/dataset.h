@@ -20,7 +20,7 @@ struct ds_goal {
 };
 
 struct ds_measure {
-	const char *code; /* 1-1-① */
+	const char *code; /* 1-1-①, or in the format of the plan's scheme */
 	int goal, policy, number;
 	const char *name;
 	int relisted_from; /* index into measures, or -1 */
@@ -66,8 +66,20 @@ struct ds_milestone {
 	bool open_ended; /* printed as "１１月～": from that month on */
 };
 
+/* A level of the file's own scale (with $.scheme). */
+struct ds_level {
+	const char *key, *mark;
+	bool reason_required;
+};
+
 struct dataset {
 	struct json_object *root; /* the parsed file the strings point into */
+	/* $.scheme with the legend as its scale, or NULL (Nakano's, scheme 1);
+	 * scheme_json is its text, for scheme_create() (sql/014). */
+	struct json_object *scheme;
+	const char *scheme_json;
+	struct ds_level *scale; /* the legend's levels, with a scheme */
+	size_t nscale;
 	const char *title;
 	int adopted_year, adopted_month;
 	int report_fiscal_year;

@@ -44,6 +44,7 @@ db_free(struct db *db)
 {
 	if (db == NULL)
 		return;
+	scale_set_reload(NULL, NULL);
 	if (db->conn != NULL)
 		PQfinish(db->conn);
 	free(db->conninfo);
@@ -95,29 +96,54 @@ prepare_set(struct db *db, const struct db_stmt *stmts)
 	return 0;
 }
 
-/* The scale is read at every connect, so a changed table reaches the
- * workers at their next reconnect or reload. */
+/* The scales are read at every connect, so a changed table reaches the
+ * workers at their next reconnect or reload, and when a look-up misses (a
+ * scheme defined since, sql/014): see reload_scale. The default scheme
+ * (Nakano's, 1) comes first. */
+static int reload_scale(void *ctx);
+
 static int
 load_scale(struct db *db)
 {
 	struct scale_level levels[SCALE_MAX];
-	PGresult *r = PQexec(db->conn, "SELECT key, mark, reason_required FROM progress_status"
-	                               " ORDER BY position");
+	PGresult *r =
+	    PQexec(db->conn, "SELECT key, mark, reason_required, scheme_id FROM progress_status"
+	                     " ORDER BY scheme_id <> 1, scheme_id, position");
 	int i, n;
 
-	if (!result_ok(r) || (n = PQntuples(r)) == 0 || n > SCALE_MAX) {
+	if (!result_ok(r) || (n = PQntuples(r)) == 0) {
 		log_error("progress_status: %s", r ? PQresultErrorMessage(r) : "no result");
 		PQclear(r);
 		return -1;
+	}
+	if (n > SCALE_MAX) {
+		log_error("progress_status: %d levels, only the first %d are known", n, SCALE_MAX);
+		n = SCALE_MAX;
 	}
 	for (i = 0; i < n; i++) {
 		snprintf(levels[i].key, sizeof levels[i].key, "%s", PQgetvalue(r, i, 0));
 		snprintf(levels[i].mark, sizeof levels[i].mark, "%s", PQgetvalue(r, i, 1));
 		levels[i].reason_required = strcmp(PQgetvalue(r, i, 2), "t") == 0;
+		levels[i].scheme = atoi(PQgetvalue(r, i, 3));
 	}
 	scale_set(levels, (size_t)n);
+	scale_set_reload(reload_scale, db);
 	PQclear(r);
 	return 0;
+}
+
+/* A look-up missed: read the scales again, when connected and outside a
+ * failed transaction. */
+static int
+reload_scale(void *ctx)
+{
+	struct db *db = ctx;
+
+	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK ||
+	    PQtransactionStatus(db->conn) == PQTRANS_INERROR ||
+	    PQtransactionStatus(db->conn) == PQTRANS_ACTIVE)
+		return -1;
+	return load_scale(db);
 }
 
 static int

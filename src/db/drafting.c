@@ -167,7 +167,7 @@ const struct db_stmt db_drafting_stmts[] = {
     {"dr_goal_codes",
      "UPDATE measure m SET code = g.number || substr(m.code, strpos(m.code, '-')),"
      " version = m.version + 1 FROM goal g"
-     " WHERE g.id = $1 AND m.goal_id = g.id AND split_part(m.code, '-', 1)::int <> g.number",
+     " WHERE g.id = $1 AND m.goal_id = g.id AND code_part(m.code, 1) <> g.number",
      1},
     CASCADE("goal", SCOPE_M_GOAL, SCOPE_A_GOAL),
     {"dr_cut_act_goal", "DELETE FROM activity WHERE id IN (" SCOPE_A_GOAL ")", 1},
@@ -179,14 +179,14 @@ const struct db_stmt db_drafting_stmts[] = {
     /* ---- measures: the code names the goal (drafting_goal_of) */
     {"dr_measure_insert",
      "INSERT INTO measure (plan_id, goal_id, policy, number, code, name)"
-     " VALUES ($1, drafting_goal_of($1, $2), split_part($2, '-', 2)::int,"
-     "  ascii(right($2, 1)) - 9311, drafting_code($2), $3) RETURNING id",
+     " VALUES ($1, drafting_goal_of($1, $2), coalesce(code_part($2, 2), 1),"
+     "  code_number($2), drafting_code($2), $3) RETURNING id",
      3},
     {"dr_measure_update",
      "UPDATE measure m SET"
      " goal_id = CASE WHEN $3::text IS NULL THEN m.goal_id ELSE drafting_goal_of(m.plan_id, $3) END,"
-     " policy = coalesce(split_part($3, '-', 2)::int, m.policy),"
-     " number = coalesce(ascii(right($3, 1)) - 9311, m.number),"
+     " policy = coalesce(code_part($3, 2), m.policy),"
+     " number = coalesce(code_number($3), m.number),"
      " code = coalesce(drafting_code($3), m.code), name = coalesce($4, m.name),"
      " version = m.version + 1 WHERE m.id = $1 AND m.version = $2 RETURNING m.id",
      4},
@@ -254,7 +254,7 @@ const struct db_stmt db_drafting_stmts[] = {
     {"dr_carry_measure",
      "INSERT INTO measure (plan_id, goal_id, policy, number, code, name, origin_measure_id)"
      " SELECT $1, drafting_goal_of($1, coalesce($3, s.code)),"
-     "  split_part(coalesce($3, s.code), '-', 2)::int, ascii(right(coalesce($3, s.code), 1)) - 9311,"
+     "  coalesce(code_part(coalesce($3, s.code), 2), 1), code_number(coalesce($3, s.code)),"
      "  drafting_code(coalesce($3, s.code)), s.name, s.id"
      " FROM measure s WHERE s.id = $2 AND s.plan_id <> $1 RETURNING id",
      3},

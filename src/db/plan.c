@@ -31,6 +31,7 @@
 	"json_build_object('id', p.id, 'title', p.title, 'state', p.state, "                       \
 	"'adopted', to_char(p.adopted_month, 'YYYY-MM'), "                                         \
 	"'report_fiscal_year', p.report_fiscal_year, "                                             \
+	"'scheme', scheme_json(p.scheme_id) || jsonb_build_object('fixed', plan_has_records(p.id)), " \
 	"'goals', (SELECT coalesce(json_agg(json_build_object("                                    \
 	"  'id', g.id, 'number', g.number, 'title', g.title, "                                     \
 	"  'measures', (SELECT coalesce(json_agg(json_build_object(" MEASURE_FIELDS extra          \
@@ -68,9 +69,14 @@ const struct db_stmt db_plan_stmts[] = {
      "   ORDER BY f.mark), '[]') FROM indicator_footnote x"
      "   JOIN footnote f ON f.plan_id = x.plan_id AND f.mark = x.mark"
      "   WHERE x.indicator_id = i.id),"
-     " 'values', (SELECT coalesce(json_agg(json_build_object('fiscal_year', v.fiscal_year,"
+     /* On a scale with thresholds, an actual's achievement against the
+      * target and its grade (indicator_grade, sql/014); none else. */
+     " 'values', (SELECT coalesce(json_agg(jsonb_build_object('fiscal_year', v.fiscal_year,"
      "   'kind', v.kind, 'value', v.value, 'text', v.value_text)"
+     "   || CASE WHEN gr.grade IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('rate', gr.rate,"
+     "        'grade', gr.grade, 'grade_mark', gr.mark) END"
      "   ORDER BY v.kind, v.fiscal_year), '[]') FROM indicator_value v"
+     "   LEFT JOIN LATERAL indicator_grade(i.id, v.fiscal_year) gr ON v.kind = 'actual'"
      "   WHERE v.indicator_id = i.id))"
      " ORDER BY i.plan_id, g.number, i.position), '[]'))::text "
      "FROM indicator i JOIN goal g ON g.id = i.goal_id WHERE ($1::int IS NULL OR i.plan_id = $1)",

@@ -13,25 +13,32 @@
 /* clang-format off */
 const struct db_stmt db_report_stmts[] = {
     /* Table 1 of the report: activities with a record for the year, by
-     * status. $1 fiscal year, $2 plan (NULL = all). A year whose round
-     * closed counts from its snapshot (確定版). */
+     * status. $1 fiscal year, $2 plan (NULL: the reporting plan,
+     * report_plan). A year whose round closed counts from its snapshot
+     * (確定版). */
     {"report_summary",
      "WITH snap AS (SELECT round_id, taken_at, appendix FROM report_snapshot"
      "              WHERE fiscal_year = $1 AND ($2::int IS NULL OR plan_id = $2)),"
+     " p AS (SELECT report_plan($1, $2) AS id),"
+     " sc AS (SELECT coalesce((SELECT scheme_id FROM plan, p WHERE plan.id = p.id), 1) AS id),"
      /* Counted once per status (an index-only scan of activity_year_fy_idx
       * for a live year), not scanned once for each figure. */
      " y AS (SELECT r.status, count(*) AS n"
      "       FROM snap, jsonb_populate_recordset(NULL::report_row, snap.appendix) r"
      "       WHERE NOT r.relisted GROUP BY r.status"
      "       UNION ALL"
-     "       SELECT y.status, count(*) FROM activity_year y"
-     "       WHERE y.fiscal_year = $1 AND ($2::int IS NULL"
-     "         OR y.activity_id IN (SELECT a.id FROM activity a WHERE a.plan_id = $2))"
+     "       SELECT y.status, count(*) FROM activity_year y JOIN activity a ON a.id = y.activity_id"
+     "       WHERE y.fiscal_year = $1 AND a.plan_id = (SELECT id FROM p)"
      "         AND NOT EXISTS (SELECT 1 FROM snap) GROUP BY y.status) "
+     /* The levels of the plan's scale (sql/014), in its order. */
      "SELECT json_build_object('fiscal_year', $1::int, 'era', fiscal_era($1),"
+     " 'plan_id', (SELECT id FROM p), 'scale_name', (SELECT t.scale_name FROM p, plan_terms(p.id) t),"
      " 'counts', (SELECT json_agg(json_build_object('status', s.key, 'mark', s.mark,"
      "   'label', s.label, 'count', (SELECT coalesce(sum(n), 0)::bigint FROM y"
-     "   WHERE y.status = s.key)) ORDER BY s.position) FROM progress_status s),"
+     "   WHERE y.status = s.key)) ORDER BY s.position)"
+     "   FROM progress_status s, sc WHERE s.scheme_id = sc.id),"
+     " 'late', (SELECT coalesce(sum(n), 0)::bigint FROM y JOIN progress_status s"
+     "   ON s.key = y.status WHERE s.counts_as_late),"
      " 'unset', (SELECT coalesce(sum(n), 0)::bigint FROM y WHERE y.status IS NULL),"
      " 'total', (SELECT coalesce(sum(n), 0)::bigint FROM y),"
      " 'snapshot', (SELECT json_build_object('round_id', round_id, 'taken_at', taken_at)"
@@ -58,10 +65,11 @@ const struct db_stmt db_report_stmts[] = {
      * columns, the sheet's name), then the rows in the columns of the CSV.
      * $1 fiscal year, $2 plan (NULL: the reporting plan). */
     {"report_export",
-     "SELECT 0::bigint AS ord, '番号', '取組番号', '取組', '実施内容', '進捗状況',"
+     /* The plan's terms name the columns (plan_terms, sql/014). */
+     "SELECT 0::bigint AS ord, '番号', t.coded || '番号', t.coded, t.row_level, t.scale_name,"
      " 'スケジュールの変更理由', fiscal_era($1::int - 1) || ' 取組結果',"
      " fiscal_era($1::int) || ' 取組結果', fiscal_era($1::int + 1) || '以降の取組予定', '所管課',"
-     " fiscal_era($1::int) || ' 別紙' "
+     " fiscal_era($1::int) || ' 別紙' FROM plan_terms(report_plan($1::int, $2::int)) t "
      "UNION ALL "
      "SELECT seq, seq::text, measure_code, measure_name, activity, status_mark, change_reason,"
      " result_prev, result, plan_next, departments, NULL FROM report_table($1::int, $2::int) "

@@ -79,17 +79,14 @@ valid_search(const char *raw, union http_qval *out)
 const char *
 valid_measure_code(const char *raw, union http_qval *out)
 {
-	const unsigned char *p = (const unsigned char *)raw;
-	int part, digits;
+	size_t n = strlen(raw);
 
-	/* goal-policy-circled number: 1-1-① … 99-99-⑳ (U+2460..U+2473). */
-	for (part = 0; part < 2; part++) {
-		for (digits = 0; *p >= '0' && *p <= '9'; p++)
-			digits++;
-		if (digits < 1 || digits > 2 || *p++ != '-')
-			return "must be a measure id or code such as 1-1-①";
-	}
-	if (!(p[0] == 0xE2 && p[1] == 0x91 && p[2] >= 0xA0 && p[2] <= 0xB3 && p[3] == '\0'))
+	/* Each plan has its code format (1-1-①, 1-2-11, 1(1)ア; sql/014),
+	 * which the database judges: here, a short text with a digit and
+	 * neither spaces nor control characters. */
+	if (n == 0 || utf8_length(raw) > 30 || !valid_utf8_text(raw, n, false) ||
+	    strpbrk(raw, " \t") != NULL || strpbrk(raw, "0123456789") == NULL ||
+	    strstr(raw, "\xe3\x80\x80") != NULL)
 		return "must be a measure id or code such as 1-1-①";
 	out->s = raw;
 	return NULL;

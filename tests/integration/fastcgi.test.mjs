@@ -259,6 +259,7 @@ function requests(ids, auth) {
     'POST /api/users': [`/api/users`, refused('POST', { login: 'fcgi-test', display_name: 'x', role: 'viewer', password: 'x'.repeat(12) })],
     'PATCH /api/users/{id}': [`/api/users/${user}`, refused('PATCH', { display_name: 'x' }, { 'if-match': '"1"' })],
     'POST /api/users/{id}/password': [`/api/users/${user}/password`, refused('POST', { password: 'x'.repeat(12) })],
+    'PUT /api/plans/{id}/scheme': [`/api/plans/${plan}/scheme`, refused('PUT', { name: 'x', levels: [], scale: [] })],
     'GET /api/plans/{id}/transitions': [`/api/plans/${plan}/transitions`, get()],
     'POST /api/plans/{id}/transitions': [`/api/plans/${plan}/transitions`, refused('POST', { to: 'archived' }, { 'if-match': '"1"' })],
     'POST /api/plans/{id}/milestones': [`/api/plans/${plan}/milestones`, refused('POST', { title: 'x', planned_month: '2026-01' })],

@@ -147,7 +147,7 @@ test_bad_input_names_the_field(void **state)
 	    {&ep_dr_goal_create, "/api/plans/{id}/goals", "/api/plans/7/goals",
 	     "{\"number\":1,\"title\":\"　\"}", "title"},
 	    {&ep_dr_measure_create, "/api/plans/{id}/measures", "/api/plans/7/measures",
-	     "{\"code\":\"1-1\",\"name\":\"x\"}", "code"},
+	     "{\"code\":\"一の一\",\"name\":\"x\"}", "code"},
 	    {&ep_dr_measure_create, "/api/plans/{id}/measures", "/api/plans/7/measures",
 	     "{\"code\":\"1-1-①\"}", "name"},
 	    {&ep_dr_activity_create, "/api/measures/{id}/activities", "/api/measures/7/activities",

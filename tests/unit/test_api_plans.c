@@ -64,10 +64,22 @@ db_health(struct db *db)
 }
 
 enum db_rc
-db_status_list(struct db *db, char **json)
+db_status_list(struct db *db, int64_t plan, char **json)
 {
 	(void)db;
-	return give(0, json);
+	return give(plan, json);
+}
+
+static const char *seen_definition;
+static int seen_user;
+
+enum db_rc
+db_scheme_define(struct db *db, int user, int64_t plan, const char *definition, char **json)
+{
+	(void)db;
+	seen_definition = fake_hold(definition);
+	seen_user = user;
+	return give(plan, json);
 }
 
 static int
@@ -143,7 +155,78 @@ test_health_and_scale(void **state)
 	answer = DB_OK;
 	get(&ep_statuses, "/api/statuses", "/api/statuses", NULL, &res);
 	assert_int_equal(res.status, 200);
+	assert_int_equal(seen, 0); /* the reporting plan's */
 	http_response_free(&res);
+	get(&ep_statuses, "/api/statuses", "/api/statuses", "plan=3", &res);
+	assert_int_equal(res.status, 200);
+	assert_int_equal(seen, 3);
+	http_response_free(&res);
+	get(&ep_statuses, "/api/statuses", "/api/statuses", "plan=x", &res);
+	fake_expect(&res, 400, "bad_parameter", "plan");
+	answer = DB_MISSING;
+	get(&ep_statuses, "/api/statuses", "/api/statuses", "plan=99", &res);
+	fake_expect(&res, 404, "not_found", NULL);
+}
+
+/* PUT /api/plans/{id}/scheme: admins only, with the CSRF header; the body
+ * must be a JSON object, passed on as sent (the database judges its
+ * members); what the database says is answered through the door. */
+static void
+test_scheme_put(void **state)
+{
+	static const char def[] = "{\"name\":\"x\",\"levels\":[{\"name\":\"a\"}],\"scale\":[]}";
+	static const char *const bad[] = {"", "[1]", "\"x\"", "{\"a\":", "{} {}"};
+	struct http_response res;
+	size_t i;
+
+	(void)state;
+	fake_call(&ep_scheme_put, HTTP_PUT, "/api/plans/{id}/scheme", "/api/plans/4/scheme", NULL,
+	          def, NULL, false, &res);
+	fake_expect(&res, 401, "unauthenticated", NULL);
+	fake_sign_in("manager", 2, 1);
+	fake_call(&ep_scheme_put, HTTP_PUT, "/api/plans/{id}/scheme", "/api/plans/4/scheme", NULL,
+	          def, NULL, true, &res);
+	fake_expect(&res, 403, "forbidden", NULL);
+	assert_int_equal(calls, 0);
+
+	fake_sign_in("admin", 1, 0);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		fake_call(&ep_scheme_put, HTTP_PUT, "/api/plans/{id}/scheme", "/api/plans/4/scheme",
+		          NULL, bad[i], NULL, true, &res);
+		fake_expect(&res, 400, "bad_body", NULL);
+	}
+	assert_int_equal(calls, 0);
+
+	fake_call(&ep_scheme_put, HTTP_PUT, "/api/plans/{id}/scheme", "/api/plans/4/scheme", NULL,
+	          def, NULL, true, &res);
+	assert_int_equal(res.status, 200);
+	http_response_free(&res);
+	assert_int_equal(seen, 4);
+	assert_int_equal(seen_user, 1);
+	assert_string_equal(seen_definition, def);
+
+	answer = DB_MISSING;
+	fake_call(&ep_scheme_put, HTTP_PUT, "/api/plans/{id}/scheme", "/api/plans/4/scheme", NULL,
+	          def, NULL, true, &res);
+	fake_expect(&res, 404, "not_found", NULL);
+	answer = DB_REFUSED;
+	fake_fault("SHSFX", "scheme_fixed",
+	           "年度の記録がある計画の階層・コードの形式・評価の区分は変更できません。");
+	fake_call(&ep_scheme_put, HTTP_PUT, "/api/plans/{id}/scheme", "/api/plans/4/scheme", NULL,
+	          def, NULL, true, &res);
+	fake_expect(&res, 409, "scheme_fixed", NULL);
+	fake_fault("23514", "scheme_levels",
+	           "階層は 2 から 4 までで、上から順に名前を付けてください（いまは 1）。");
+	fake_call(&ep_scheme_put, HTTP_PUT, "/api/plans/{id}/scheme", "/api/plans/4/scheme", NULL,
+	          def, NULL, true, &res);
+	fake_expect(&res, 400, "bad_field", "levels");
+	fake_fault("23505", "progress_status_pkey",
+	           "duplicate key value violates unique constraint");
+	fake_call(&ep_scheme_put, HTTP_PUT, "/api/plans/{id}/scheme", "/api/plans/4/scheme", NULL,
+	          def, NULL, true, &res);
+	assert_int_equal(res.status, 409);
+	assert_null(strstr(res.body, "duplicate"));
+	fake_expect(&res, 409, "conflict", "scale");
 }
 
 int
@@ -153,6 +236,7 @@ main(void)
 	    cmocka_unit_test_setup(test_plans, setup),
 	    cmocka_unit_test_setup(test_indicators, setup),
 	    cmocka_unit_test_setup(test_health_and_scale, setup),
+	    cmocka_unit_test_setup(test_scheme_put, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -28,8 +28,8 @@ static void
 test_scale(void **state)
 {
 	static const struct scale_level levels[] = {
-	    {"exceeded", "◎", false},
-	    {"delayed", "△", true},
+	    {"exceeded", "◎", false, 1},
+	    {"delayed", "△", true, 1},
 	};
 	const struct scale_level *l;
 
@@ -47,12 +47,39 @@ test_scale(void **state)
 	assert_string_equal(scale_marks(), "◎、△");
 }
 
+/* Two schemes: keys are unique across them, marks only within one; the
+ * first loaded is the default, and describes the scale. */
+static void
+test_scales(void **state)
+{
+	static const struct scale_level levels[] = {
+	    {"on_schedule", "○", false, 1}, {"delayed", "△", true, 1}, {"grade_a", "A", false, 7},
+	    {"grade_d", "D", true, 7},      {"done", "○", false, 8},
+	};
+	const struct scale_level *l;
+
+	(void)state;
+	scale_set(levels, 5);
+	assert_non_null(l = scale_find("grade_d"));
+	assert_int_equal(l->scheme, 7);
+	assert_true(l->reason_required);
+	assert_null(scale_find_in(1, "D"));
+	assert_non_null(l = scale_find_in(7, "D"));
+	assert_string_equal(l->key, "grade_d");
+	assert_string_equal(scale_find_in(8, "○")->key, "done");
+	assert_string_equal(scale_find_in(0, "○")->key, "on_schedule");
+	assert_string_equal(scale_find("○")->key, "on_schedule");
+	assert_null(scale_find_in(7, "delayed"));
+	assert_string_equal(scale_describe(), "on_schedule (○), delayed (△)");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_blank),
 	    cmocka_unit_test(test_scale),
+	    cmocka_unit_test(test_scales),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

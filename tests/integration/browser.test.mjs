@@ -31,10 +31,15 @@ async function open(path = '/', { routes, shared = false } = {}) {
   const page = await context.newPage();
   const errors = collectErrors(page);
   if (routes) await routes(page);
-  await page.goto(BASE + path);
+  await page.goto(BASE + wholeList(path));
   await page.waitForSelector('body[data-ready="true"]', { timeout: 15000 });
   return { context, page, errors, close: () => (shared ? page.close() : context.close()) };
 }
+
+// These tests count and find rows of the whole list: one page of all of it
+// (list-page.test.mjs tries the pages and the order).
+const wholeList = (path) => (/^\/(index\.html)?(\?|$)/.test(path) && !/[?&]per=/.test(path)
+  ? `${path}${path.includes('?') ? '&' : '?'}per=all` : path);
 
 // Waits until the list has settled on n rows and says "n件".
 async function waitForList(page, n) {

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { BASE, skipUnlessStack, sql } from './accounts.mjs';
+import { BASE, skipUnlessStack, sql, activitiesOf } from './accounts.mjs';
 import { launchChromium, contextOptions } from './chromium.mjs';
 
 skipUnlessStack();
@@ -87,3 +87,69 @@ for (const role of ROLES) {
     }
   });
 }
+
+// The dialogs, open, as their users see them (nothing is saved).
+test('axe: the sign-in, edit, status and history dialogs open', { timeout: 120000 }, async () => {
+  const own = (await activitiesOf('戸籍住民課'))[0].id;
+  const anon = await signedInContext(null);
+  try {
+    const page = await anon.newPage();
+    await settled(page, '/');
+    await page.click('#signin-open');
+    await page.waitForSelector('#signin-dialog[open]');
+    assert.deepEqual(await violations(page), []);
+  } finally {
+    await anon.close();
+  }
+  const context = await signedInContext('koseki-staff');
+  try {
+    const page = await context.newPage();
+    await settled(page, '/');
+    const found = {};
+    for (const [action, dialog, url] of [['edit', '#edit-dialog', '/api/activities/'],
+      ['status', '#status-dialog', '/api/activities/'], ['history', '#history-dialog', '/api/audit?']]) {
+      const read = page.waitForResponse((r) => r.url().includes(url) && r.request().method() === 'GET');
+      await page.click(`#activities-body tr[data-activity-id="${own}"] button[data-action="${action}"]`);
+      await read;
+      await page.waitForSelector(`${dialog}[open]:not(:has([aria-busy="true"]))`);
+      const v = await violations(page);
+      if (v.length) found[dialog] = v;
+      await page.keyboard.press('Escape');
+      await page.waitForSelector(dialog, { state: 'hidden' });
+    }
+    assert.deepEqual(found, {});
+  } finally {
+    await context.close();
+  }
+});
+
+// The admin page's states after an answer: a dry run's changes and
+// problems, and the password dialog (nothing is saved).
+test('axe: the admin page with a dry run\'s result and the password dialog open', { timeout: 120000 }, async () => {
+  const context = await signedInContext('admin');
+  try {
+    const page = await context.newPage();
+    await settled(page, '/admin.html');
+    await page.selectOption('#import-fy', '2024');
+    const csv = (await (await fetch(`${BASE}/api/reports/2024/progress.csv`)).text()).replace(/^\uFEFF/, '');
+    const lines = csv.split('\r\n');
+    // One changed result (a change) and a line that names no activity (a problem).
+    lines[1] = lines[1].replace('（推進）', '（推進・アクセシビリティ試験）');
+    lines.splice(2, 0, '9999,9-9-⑨,存在しない,存在しない取組,○,,,,,');
+    await page.setInputFiles('#import-file', { name: 'progress.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\r\n')) });
+    const answered = page.waitForResponse((r) => r.url().includes('/import?dry_run=true'));
+    await page.click('#import-dry');
+    await answered;
+    await page.waitForSelector('#import-result:not([hidden]):not([data-outcome="busy"])');
+    const found = {};
+    let v = await violations(page);
+    if (v.length) found['dry run'] = v;
+    await page.locator('#users-body tr .u-password').first().click();
+    await page.waitForSelector('#password-dialog[open]');
+    v = await violations(page);
+    if (v.length) found['password dialog'] = v;
+    assert.deepEqual(found, {});
+  } finally {
+    await context.close();
+  }
+});

@@ -71,7 +71,7 @@ export async function settled(page, path) {
 }
 
 for (const role of ROLES) {
-  test(`axe (wcag2a, wcag2aa): no violation on any page, ${role ? `as ${role}` : 'signed out'}`, { timeout: 120000 }, async () => {
+  test(`axe (wcag2a, wcag2aa): no violation on any page, ${role ? `as ${role}` : 'signed out'}`, { timeout: 300000 }, async () => {
     const context = await signedInContext(role);
     try {
       const page = await context.newPage();
@@ -89,7 +89,7 @@ for (const role of ROLES) {
 }
 
 // The dialogs, open, as their users see them (nothing is saved).
-test('axe: the sign-in, edit, status and history dialogs open', { timeout: 120000 }, async () => {
+test('axe: the sign-in, edit, status and history dialogs open', { timeout: 300000 }, async () => {
   const own = (await activitiesOf('戸籍住民課'))[0].id;
   const anon = await signedInContext(null);
   try {
@@ -125,7 +125,7 @@ test('axe: the sign-in, edit, status and history dialogs open', { timeout: 12000
 
 // The admin page's states after an answer: a dry run's changes and
 // problems, and the password dialog (nothing is saved).
-test('axe: the admin page with a dry run\'s result and the password dialog open', { timeout: 120000 }, async () => {
+test('axe: the admin page with a dry run\'s result and the password dialog open', { timeout: 300000 }, async () => {
   const context = await signedInContext('admin');
   try {
     const page = await context.newPage();

@@ -11,7 +11,7 @@
 #
 # Environment: SHINCHOKU_APP_PASSWORD and SHINCHOKU_OWNER_PASSWORD (required),
 # SHINCHOKU_DB_HOST (db), SHINCHOKU_DB_PORT (5432), SHINCHOKU_WORKERS (0 =
-# one per core), SHINCHOKU_SEED (0), SHINCHOKU_COOKIE_SECURE (1: the portal
+# one per core), SHINCHOKU_CACHE_KB (1536), SHINCHOKU_SEED (0), SHINCHOKU_COOKIE_SECURE (1: the portal
 # is reached over HTTPS), SHINCHOKU_DB_WAIT (seconds, 60).
 #
 # `user add …` creates a user (the first admin) with the container's database
@@ -58,6 +58,7 @@ fi
 set -- --config=/etc/shinchoku/shinchoku.conf \
 	--listen=0.0.0.0:9000 --pid-file= \
 	--workers="${SHINCHOKU_WORKERS:-0}" \
+	--response-cache-kb="${SHINCHOKU_CACHE_KB:-1536}" \
 	--cookie-secure="${SHINCHOKU_COOKIE_SECURE:-1}" \
 	--db="$(conninfo shinchoku_app)" --db-admin="$(conninfo shinchoku)"
 

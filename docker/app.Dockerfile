@@ -18,7 +18,7 @@ FROM debian:12 AS build
 # zlib1g-dev: libxlsxwriter's pkg-config file links -lz.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      build-essential cmake pkg-config zlib1g-dev \
+      build-essential cmake pkg-config zlib1g-dev libbrotli-dev \
       libfcgi-dev libpq-dev libjson-c-dev libsodium-dev libxlsxwriter-dev \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*
 WORKDIR /src
@@ -38,7 +38,7 @@ RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF \
 FROM debian:12 AS app
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libfcgi0ldbl libpq5 libjson-c5 libsodium23 libxlsxwriter4 libfcgi-bin \
+      libfcgi0ldbl libpq5 libjson-c5 libsodium23 libxlsxwriter4 libbrotli1 zlib1g libfcgi-bin \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/* \
  && useradd --system --uid 10001 --user-group --home-dir /nonexistent \
       --no-create-home --shell /usr/sbin/nologin shinchoku

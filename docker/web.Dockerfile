@@ -2,18 +2,17 @@
 # Built by docker/compose.yml; see app.Dockerfile.
 
 # ---------------------------------------------------------------- vendor
-# The front end's libraries (scripts/dev's VENDOR_FILES): Debian's npm
-# installs the pinned packages of package-lock.json; only the browser
-# files go on into www/vendor/ (no CDN: the intranet is closed).
+# The front end's libraries from npm, as package-lock.json pins them
+# (chart.js for the dashboard, read-excel-file for the .xlsx import; the
+# same files as scripts/dev's VENDOR_FILES); only their browser builds
+# reach the image.
 FROM debian:12 AS vendor
 RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs npm ca-certificates \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends npm ca-certificates \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*
 WORKDIR /src
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund --ignore-scripts \
- && mkdir -p /vendor \
- && cp node_modules/read-excel-file/bundle/read-excel-file.min.js /vendor/
+RUN npm ci --no-audit --no-fund --ignore-scripts
 
 # ---------------------------------------------------------------- web
 # Debian's nginx with our configuration, the security headers shared with the
@@ -29,7 +28,8 @@ COPY conf/security-headers.conf /etc/nginx/security-headers.conf
 COPY docker/web-entrypoint.sh /usr/local/bin/shinchoku-web
 COPY docker/web-health.sh /usr/local/bin/shinchoku-web-health
 COPY www/ /usr/share/shinchoku/www/
-COPY --from=vendor /vendor/ /usr/share/shinchoku/www/vendor/
+COPY --from=vendor /src/node_modules/chart.js/dist/chart.umd.min.js \
+     /src/node_modules/read-excel-file/bundle/read-excel-file.min.js /usr/share/shinchoku/www/vendor/
 # nginx sends these precompressed copies (gzip_static) instead of
 # compressing the same files again for every request.
 RUN find /usr/share/shinchoku/www -type f \

@@ -78,6 +78,14 @@ function sessionLost() {
   ctx.showError('', new ApiError(401, { error: { code: 'unauthenticated' } }));
 }
 
+// index.html?next=dashboard.html: the page that sent the visitor here to
+// sign in (the dashboard, an activity page), where the sign-in goes back
+// to. Only a page of this site: a file name and its query, nothing else.
+function nextPage() {
+  const n = new URLSearchParams(location.search).get('next') || '';
+  return /^[a-z]+\.html(\?[A-Za-z0-9=&_.-]*)?$/.test(n) ? n : null;
+}
+
 export async function initAccount(c) {
   ctx = c;
   for (const b of document.querySelectorAll('dialog [data-close]')) {
@@ -93,9 +101,16 @@ export async function initAccount(c) {
   $('#status-withdraw').addEventListener('click', withdrawFromDialog);
   $('#activities-body').addEventListener('click', onRowAction);
 
-  if (!hasHint()) return;
+  if (!hasHint()) {
+    if (nextPage()) openSignIn();
+    return;
+  }
   const r = await request('GET', '/api/session', { raw: true });
   if (r.status === 200 && r.body && r.body.user) {
+    if (nextPage()) {
+      location.replace(nextPage());
+      return;
+    }
     setSession(r.body);
     loadInbox();
     loadMyUpdates();
@@ -135,6 +150,10 @@ async function signIn(e) {
       return;
     }
     setSession(r.body);
+    if (nextPage()) {
+      location.assign(nextPage());
+      return;
+    }
     $('#signin-dialog').close();
     ctx.notice(`${user.display_name || user.login} さんとしてログインしました。`);
     ctx.rerender();

@@ -438,12 +438,56 @@ function activityRow(a, signedIn) {
   const tr = h('tr', { dataset: { activityId: a.id, status: a.status || 'unset' } },
     h('td', { class: 'c-code', dataset: { label: '取組番号' } }, h('span', { class: 'code' }, a.measure.code),
       h('span', { class: 'measure-name' }, a.measure.name)),
-    h('th', { scope: 'row', class: 'c-name' }, marked(a.name)),
+    h('th', { scope: 'row', class: 'c-name' }, h('a', { href: `activity.html?id=${a.id}`, class: 'activity-link' }, marked(a.name))),
     statusCell(a),
     h('td', { class: 'c-dept', dataset: { label: '所管課' } }, marked(deptNames(a))),
     resultCell(a));
   if (signedIn) tr.append(h('td', { class: 'c-actions', dataset: { label: '操作' } }, rowActions(a)));
   return tr;
+}
+
+// ---- my department first ----------------------------------------------------
+
+// Staff and managers see their own department's activities first: the
+// department filter is set for them once signed in (unless the address
+// names a department, or they chose to see everything in this tab), and
+// one click on すべて表示 clears it. Admins and viewers see all.
+const SHOW_ALL = 'shinchoku.showAll';
+let mineFor = null; // the user the default was applied for
+
+function mineDepartment() {
+  const u = currentUser();
+  return u && (u.role === 'staff' || u.role === 'manager') && u.department ? u.department : null;
+}
+
+function renderMineNote() {
+  const d = mineDepartment();
+  const on = d !== null && state.filters.department === String(d.id);
+  $('#mine-note').hidden = !on;
+  if (on) replace($('#mine-dept'), d.name);
+}
+
+function myDepartmentFirst(urlDepartment) {
+  const u = currentUser();
+  if (u === mineFor) return;
+  mineFor = u;
+  const d = mineDepartment();
+  let showAll = false;
+  try { showAll = sessionStorage.getItem(SHOW_ALL) === '1'; } catch { /* storage off */ }
+  if (d && !urlDepartment && !showAll && state.filters.department !== String(d.id)) {
+    applyFilter({ department: String(d.id) });
+  }
+  renderMineNote();
+}
+
+function bindShowAll() {
+  $('#show-all').addEventListener('click', () => {
+    try { sessionStorage.setItem(SHOW_ALL, '1'); } catch { /* storage off */ }
+    applyFilter({ department: '' });
+    renderMineNote();
+  });
+  $('#f-department').addEventListener('change', renderMineNote);
+  $('#filters').addEventListener('reset', () => setTimeout(renderMineNote));
 }
 
 // ---- start ----------------------------------------------------------------
@@ -452,6 +496,8 @@ export function reloadData() {
   loadSummary();
   return loadActivities();
 }
+
+let departmentsKnown = false; // the filter's options are filled: a default can be set
 
 async function start() {
   const urlFy = readUrl();
@@ -480,9 +526,15 @@ async function start() {
   }
   state.statusesReady.then(renderLegend);
 
+  const urlDepartment = state.filters.department;
+  bindShowAll();
   const account = initAccount({
     reload: reloadData,
-    rerender: () => { if (state.loaded) renderActivities(); rerenderTimeline(); },
+    rerender: () => {
+      if (state.loaded) renderActivities();
+      rerenderTimeline();
+      if (departmentsKnown) myDepartmentFirst(urlDepartment);
+    },
     fy: currentFy, showError, notice,
   });
   initTimelineControls();
@@ -523,6 +575,8 @@ async function start() {
 
   syncReportLink();
   await account; // the session decides whether rows get buttons
+  departmentsKnown = true;
+  myDepartmentFirst(urlDepartment);
   if (state.loaded) renderActivities();
   await Promise.all([loadSummary(), years, timeline, filtersDropped ? loadActivities() : null]);
   document.body.dataset.ready = 'true';

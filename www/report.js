@@ -284,7 +284,8 @@ function renderAppendix(data, plan, fy) {
         }
         const depts = (it.departments || '').split('、').filter((d) => d !== '');
         tr.append(
-          h('td', { class: 'c-activity' }, it.activity),
+          h('td', { class: 'c-activity' }, it.activity_id
+            ? h('a', { href: `activity.html?id=${it.activity_id}`, class: 'activity-link' }, it.activity) : it.activity),
           h('td', { class: 'c-status', dataset: { status: it.status || '' } }, it.status_mark || ''),
           h('td', { class: 'c-reason' }, it.change_reason || ''),
           h('td', { class: 'c-prev' }, it.result_prev || ''),

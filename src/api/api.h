@@ -48,10 +48,11 @@ const char *api_btext(const struct api_req *rq, int k);
 
 typedef void (*api_handler)(const struct api_req *rq, struct db *db, struct http_response *res);
 
-#define API_CSRF     1u /* a write: X-CSRF-Token must match the session */
-#define API_IF_MATCH 2u /* If-Match with the version read: 428 without */
-#define API_SIGNED   4u /* a session is required (with role as the minimum) */
-#define API_RAW_BODY 8u /* the body is not JSON; the handler reads http->body */
+#define API_CSRF     1u  /* a write: X-CSRF-Token must match the session */
+#define API_IF_MATCH 2u  /* If-Match with the version read: 428 without */
+#define API_SIGNED   4u  /* a session is required (with role as the minimum) */
+#define API_RAW_BODY 8u  /* the body is not JSON; the handler reads http->body */
+#define API_LIVE     16u /* a GET answered fresh every time: no ETag, no cache */
 
 struct api_endpoint {
 	api_handler handler;
@@ -107,6 +108,33 @@ void api_written(struct http_response *res, struct db *db, enum db_rc rc, char *
 
 /* ETag: "version". */
 void api_etag(struct http_response *res, long long version);
+
+/* ---- conditional answers, the response cache (conditional.c) ---- */
+
+struct metrics;
+/* Once per worker: a response cache of kb KiB (0: none) counting into m's
+ * counters, and m for /api/metrics (NULL: counters of its own, no
+ * metrics). */
+void api_cache_configure(size_t kb, struct metrics *m);
+struct metrics *api_metrics(void);
+
+/* What the door keeps of a GET between api_cond_begin and api_cond_end. */
+struct api_cond {
+	int64_t version; /* 0: unknown, the answer is neither tagged nor cached */
+	int enc;         /* enum http_encoding the client accepts */
+	char tag[48];    /* the ETag, without quotes and encoding suffix */
+	char *key;       /* the cache key, when the answer may be kept */
+};
+
+/* Before the handler of a GET: 1 with res set when the answer is a 304
+ * (If-None-Match holds the current tag) or came from the cache, else 0. */
+int api_cond_begin(const struct api_endpoint *ep, const struct api_req *rq, struct db *db,
+                   struct api_cond *c, struct http_response *res);
+/* After the handler: keeps a cacheable 200, encodes it, tags it. */
+void api_cond_end(struct api_cond *c, const struct api_req *rq, struct http_response *res);
+/* Whether an If-None-Match list names tag (W/, quotes and an encoding
+ * suffix ignored). */
+bool api_tag_matches(const char *if_none_match, const char *tag);
 
 /* ---- sessions (session.c) ---- */
 int api_idle_minutes(void);

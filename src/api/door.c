@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "version.h"
 
 /* If-Match: 3, "3" or W/"3", the version the client last read (its ETag).
  * Returns 0, or -1 with res set: 428 when absent, 400 when malformed. */
@@ -80,6 +81,23 @@ door_check_transaction(struct db *db, const struct http_request *req, struct htt
 	http_error(res, 500, "internal", NULL, "the request was not completed; nothing was saved");
 }
 
+/* The handler, between the conditional checks of a GET; after a request
+ * that may have written, the data version is read, so that every worker
+ * knows of the write before its answer leaves. */
+static void
+door_run(const struct api_endpoint *ep, struct api_req *rq, struct db *db,
+         struct http_response *res)
+{
+	struct api_cond c;
+
+	if (api_cond_begin(ep, rq, db, &c, res) != 0)
+		return;
+	ep->handler(rq, db, res);
+	api_cond_end(&c, rq, res);
+	if (rq->http->method != HTTP_GET && rq->http->method != HTTP_HEAD)
+		db_version_refresh(db);
+}
+
 void
 api_dispatch(const struct http_route *routes, size_t nroutes, struct http_request *req,
              struct db *db, struct http_response *res)
@@ -97,7 +115,8 @@ api_dispatch(const struct http_route *routes, size_t nroutes, struct http_reques
 	if (door_validate(ep, req, &rq, res) == 0 &&
 	    (!(ep->flags & API_SIGNED) ||
 	     api_authorize(&rq, db, (ep->flags & API_CSRF) != 0, ep->role, res) == 0))
-		ep->handler(&rq, db, res);
+		door_run(ep, &rq, db, res);
 	json_body_free(&rq.body);
 	door_check_transaction(db, req, res);
+	res->route = m.route;
 }

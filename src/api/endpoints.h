@@ -7,6 +7,8 @@
 
 /* health.c */
 extern const struct api_endpoint ep_health, ep_statuses;
+/* metrics.c */
+extern const struct api_endpoint ep_metrics;
 /* plans.c: plans, milestones, indicators, departments */
 extern const struct api_endpoint ep_plans_list, ep_plans_get, ep_milestones_list,
     ep_departments_list, ep_indicators_list;
@@ -29,6 +31,8 @@ extern const struct api_endpoint ep_status_request_create, ep_status_request_lis
     ep_status_request_decide, ep_status_request_withdraw;
 /* audit.c */
 extern const struct api_endpoint ep_audit_list;
+/* history.c: an activity's history and status requests; dashboard.c */
+extern const struct api_endpoint ep_activity_history, ep_activity_requests, ep_dashboard;
 /* users.c */
 extern const struct api_endpoint ep_users_list, ep_users_create, ep_users_patch, ep_users_password;
 /* lifecycle.c: a plan's steps, writing its milestones */

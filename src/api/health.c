@@ -37,5 +37,5 @@ statuses(const struct api_req *rq, struct db *db, struct http_response *res)
 	api_reply(res, db, db_status_list(db, &json), &json, 200, "statuses");
 }
 
-const struct api_endpoint ep_health = {.handler = health};
+const struct api_endpoint ep_health = {.handler = health, .flags = API_LIVE};
 const struct api_endpoint ep_statuses = {.handler = statuses};

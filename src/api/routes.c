@@ -9,6 +9,7 @@
 
 const struct http_route api_routes[] = {
     ROUTE(GET, "/api/health", ep_health),
+    ROUTE(GET, "/api/metrics", ep_metrics),
     ROUTE(GET, "/api/statuses", ep_statuses),
     ROUTE(GET, "/api/plans", ep_plans_list),
     ROUTE(GET, "/api/plans/{id}", ep_plans_get),
@@ -40,6 +41,9 @@ const struct http_route api_routes[] = {
     ROUTE(POST, "/api/status-requests/{id}/decision", ep_status_request_decide),
     ROUTE(POST, "/api/status-requests/{id}/withdrawal", ep_status_request_withdraw),
     ROUTE(GET, "/api/audit", ep_audit_list),
+    ROUTE(GET, "/api/activities/{id}/history", ep_activity_history),
+    ROUTE(GET, "/api/activities/{id}/status-requests", ep_activity_requests),
+    ROUTE(GET, "/api/dashboard", ep_dashboard),
     ROUTE(GET, "/api/users", ep_users_list),
     ROUTE(POST, "/api/users", ep_users_create),
     ROUTE(PATCH, "/api/users/{id}", ep_users_patch),

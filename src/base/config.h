@@ -29,6 +29,12 @@ struct config {
 	int db_statement_timeout_ms;
 	int db_lock_timeout_ms;
 	int db_idle_tx_timeout_ms;
+	/* Each worker's cache of answers that are the same for everyone
+	 * (api/conditional.c), in KiB; 0 = off. */
+	int response_cache_kb;
+	/* 1: a worker trusts LISTEN/NOTIFY for the data version and reads it
+	 * only after its own writes; 0: it also reads it before each GET. */
+	int cache_trust_notify;
 };
 
 /* Fills defaults. */

@@ -14,4 +14,12 @@
 enum db_rc db_audit_list(struct db *db, const char *entity, const char *entity_id, int64_t limit,
                          int64_t offset, char **json);
 
+/* {"activity_id", "total", "items": [...]}: the history of activity id
+ * as a whole, newest first: the activity, its yearly records (each item
+ * with its "fiscal_year"), its departments, placements and status
+ * requests; limit entries from offset, into *json (the caller frees).
+ * DB_MISSING when there is no such activity, DB_AWAY, DB_BUG. */
+enum db_rc db_activity_history(struct db *db, int64_t activity_id, int64_t limit, int64_t offset,
+                               char **json);
+
 #endif

@@ -21,6 +21,8 @@ struct db {
 	bool away_logged; /* log "database away" once per outage */
 	struct db_limits limits;
 	struct db_fault fault;
+	struct dbi_version version; /* the data version (version.c) */
+	long reconnects;            /* successful reconnects after a break */
 };
 
 struct db *
@@ -176,6 +178,10 @@ db_connect_only(struct db *db)
 		}
 		if (db->away_logged)
 			log_info("database connection restored");
+		if (db->version.connected_once)
+			db->reconnects++;
+		db->version.connected_once = true;
+		db->version.listening = false;
 		db->away_logged = false;
 	}
 	/* A session without its limits is not used: a request could then
@@ -198,7 +204,21 @@ db_ensure(struct db *db)
 			return -1;
 		db->prepared = true;
 	}
+	if (!db->version.listening)
+		dbi_version_listen(db);
 	return 0;
+}
+
+struct dbi_version *
+dbi_version_of(struct db *db)
+{
+	return &db->version;
+}
+
+long
+db_reconnects(const struct db *db)
+{
+	return db->reconnects;
 }
 
 /* A NULL result or a bad connection after the call means the server went

@@ -86,6 +86,14 @@ const struct db_stmt db_status_stmts[] = {
      "        OR app_may_edit(r.activity_id, ARRAY['manager', 'admin']))"
      " ORDER BY r.requested_at DESC LIMIT 500) x",
      1},
+    /* $1 activity: its requests in every state (the activity page). */
+    {"sr_of_activity",
+     "SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM activity WHERE id = $1) THEN NULL"
+     " ELSE json_build_object('activity_id', $1::int, 'items',"
+     "  (SELECT coalesce(json_agg(x.j ORDER BY x.at DESC, x.id DESC), '[]')"
+     "   FROM (SELECT " REQUEST_JSON " AS j, r.requested_at AS at, r.id" REQUEST_FROM
+     "         WHERE r.activity_id = $1) x)) END::text",
+     1},
     {NULL, NULL, 0},
 };
 /* clang-format on */
@@ -267,30 +275,46 @@ db_status_request_decide(struct db *db, int user, int64_t id, const char *decisi
 /* ---- the inbox ---- */
 
 struct sr_list {
-	const char *state;
+	const char *stmt;
+	const char *p[1];
 	char *json;
 };
 
-/* Inside dbi_tx: the list reads app_current_user(). */
+/* Inside dbi_tx: the lists read app_current_user(). */
 static enum db_rc
 list_tx(struct db *db, void *arg)
 {
 	struct sr_list *l = arg;
-	const char *p[1] = {l->state};
 
-	return dbi_json(db, "sr_list", 1, p, &l->json);
+	return dbi_json(db, l->stmt, 1, l->p, &l->json);
+}
+
+static enum db_rc
+list_as(struct db *db, int user, struct sr_list *l, char **json)
+{
+	enum db_rc rc = dbi_tx(db, user, "api", false, list_tx, l);
+
+	if (rc != DB_OK) {
+		free(l->json);
+		l->json = NULL;
+	}
+	*json = l->json;
+	return rc;
 }
 
 enum db_rc
 db_status_request_list(struct db *db, int user, const char *state, char **json)
 {
-	struct sr_list l = {state, NULL};
-	enum db_rc rc = dbi_tx(db, user, "api", false, list_tx, &l);
+	struct sr_list l = {"sr_list", {state}, NULL};
 
-	if (rc != DB_OK) {
-		free(l.json);
-		l.json = NULL;
-	}
-	*json = l.json;
-	return rc;
+	return list_as(db, user, &l, json);
+}
+
+enum db_rc
+db_status_request_of_activity(struct db *db, int user, int64_t activity_id, char **json)
+{
+	char id[24];
+	struct sr_list l = {"sr_of_activity", {dbi_int(id, activity_id)}, NULL};
+
+	return list_as(db, user, &l, json);
 }

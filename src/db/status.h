@@ -52,4 +52,9 @@ enum db_rc db_status_request_decide(struct db *db, int user, int64_t id, const c
  * departments', everyone their own; state NULL for all. {"items": [...]}. */
 enum db_rc db_status_request_list(struct db *db, int user, const char *state, char **json);
 
+/* Every request of activity id, whatever its state, newest first, as
+ * user sees them (can_decide is user's): {"activity_id", "items": [...]}.
+ * DB_MISSING when there is no such activity. */
+enum db_rc db_status_request_of_activity(struct db *db, int user, int64_t activity_id, char **json);
+
 #endif

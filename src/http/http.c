@@ -203,6 +203,7 @@ http_request_free(struct http_request *req)
 	free(req->csrf_token);
 	free(req->remote_addr);
 	free(req->accept_encoding);
+	free(req->if_none_match);
 	memset(req, 0, sizeof *req);
 }
 

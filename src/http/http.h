@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 struct json_object;
+struct http_route;
 
 /* The order of http_method_names (http.c). */
 enum http_method { HTTP_GET, HTTP_HEAD, HTTP_POST, HTTP_PUT, HTTP_PATCH, HTTP_DELETE, HTTP_OTHER };
@@ -33,6 +34,7 @@ struct http_request {
 	size_t content_length;
 	char *body; /* NUL-terminated copy of exactly content_length bytes, or NULL */
 	char *cookie, *if_match, *csrf_token, *remote_addr, *accept_encoding;
+	char *if_none_match;
 };
 
 struct http_header {
@@ -47,6 +49,7 @@ struct http_response {
 	struct http_header *headers; /* owned, grows as needed */
 	size_t nheaders;
 	bool failed; /* out of memory while building it: the worker answers 500 */
+	const struct http_route *route; /* the route that answered, for metrics; NULL: none */
 };
 
 enum http_method http_method_parse(const char *name);

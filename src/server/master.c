@@ -22,7 +22,9 @@
 
 #include <fcgiapp.h>
 
+#include "api.h"
 #include "log.h"
+#include "metrics.h"
 #include "worker.h"
 
 #define SLOTS_MAX      512 /* two generations of at most 256 during a reload */
@@ -42,6 +44,7 @@ struct master {
 	unsigned gen;
 	bool stopping;
 	double respawn_after;
+	struct metrics *metrics; /* shared with every worker (mapped before fork) */
 	struct slot slots[SLOTS_MAX];
 };
 
@@ -91,7 +94,7 @@ master_spawn(struct master *m)
 		return -1;
 	}
 	if (pid == 0)
-		worker_exit(worker_run(&m->cfg, m->fd));
+		worker_exit(worker_run(&m->cfg, m->fd, m->metrics));
 	*s = (struct slot){.pid = pid, .gen = m->gen, .started = now_s()};
 	log_info("worker %ld started (generation %u)", (long)pid, m->gen);
 	return 0;
@@ -129,6 +132,8 @@ master_reap(struct master *m)
 		if (s->stop_asked == 0 && now_s() - s->started < CRASH_WINDOW_S &&
 		    (WIFSIGNALED(status) || WEXITSTATUS(status) != 0))
 			m->respawn_after = now_s() + CRASH_WINDOW_S;
+		if (!m->stopping)
+			metrics_worker_restart(m->metrics);
 		s->pid = 0;
 	}
 }
@@ -280,6 +285,8 @@ master_run(const struct config *cfg, master_reload_fn reload)
 		log_error("%s", err);
 	} else if (FCGX_Init() != 0) {
 		log_error("FCGX_Init failed");
+	} else if ((m->metrics = metrics_create(api_nroutes)) == NULL) {
+		log_error("metrics: no shared memory: %s", strerror(errno));
 	} else if (master_write_pid(cfg->pid_file) == 0) {
 		log_info("shinchoku %s master started: %d workers on %s", SHINCHOKU_VERSION,
 		         master_nworkers(cfg), cfg->listen);
@@ -291,6 +298,7 @@ master_run(const struct config *cfg, master_reload_fn reload)
 	}
 	if (m->fd >= 0)
 		close(m->fd);
+	metrics_destroy(m->metrics);
 	if (status == 0 && strncmp(cfg->listen, "unix:", 5) == 0)
 		unlink(cfg->listen + 5);
 	free(m);

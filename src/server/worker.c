@@ -22,7 +22,9 @@
 #include "db.h"
 #include "http.h"
 #include "log.h"
+#include "metrics.h"
 #include "text.h"
+#include "version.h"
 
 static volatile sig_atomic_t worker_stopping;
 
@@ -93,6 +95,7 @@ read_request(FCGX_Request *r, struct http_request *req, size_t limit, struct htt
 	req->csrf_token = param_dup(r, "HTTP_X_CSRF_TOKEN");
 	req->remote_addr = param_dup(r, "REMOTE_ADDR");
 	req->accept_encoding = param_dup(r, "HTTP_ACCEPT_ENCODING");
+	req->if_none_match = param_dup(r, "HTTP_IF_NONE_MATCH");
 	if (req->method_name == NULL || req->path == NULL) {
 		http_error(res, 400, "bad_request", NULL, "no method or path");
 		return -1;
@@ -149,9 +152,20 @@ micros_since(const struct timespec *t0)
 	return (t1.tv_sec - t0->tv_sec) * 1000000LL + (t1.tv_nsec - t0->tv_nsec) / 1000;
 }
 
-static void
-serve_one(FCGX_Request *r, struct db *db, const struct config *cfg)
+/* The route's index in the table, for the metrics; api_nroutes: none. */
+static size_t
+route_index(const struct http_response *res)
 {
+	if (res->route == NULL || res->route < api_routes || res->route >= api_routes + api_nroutes)
+		return api_nroutes;
+	return (size_t)(res->route - api_routes);
+}
+
+static void
+serve_one(FCGX_Request *r, struct db *db, const struct config *cfg, struct metrics *metrics)
+{
+	long reconnects = db_reconnects(db);
+	long long us;
 	struct http_request req = {0};
 	struct http_response res = {0};
 	struct timespec t0;
@@ -164,8 +178,11 @@ serve_one(FCGX_Request *r, struct db *db, const struct config *cfg)
 		http_error(&res, 500, "internal", NULL, "no response was produced");
 	}
 	write_response(r, &req, &res);
+	us = micros_since(&t0);
 	log_request(req.method_name ? req.method_name : "-", req.path ? req.path : "-", res.status,
-	            micros_since(&t0));
+	            us);
+	metrics_request(metrics, route_index(&res), res.status, us);
+	metrics_db_reconnects(metrics, db_reconnects(db) - reconnects);
 	http_request_free(&req);
 	http_response_free(&res);
 }
@@ -229,7 +246,7 @@ worker_signals(sigset_t *waitmask)
 }
 
 int
-worker_run(const struct config *cfg, int listen_fd)
+worker_run(const struct config *cfg, int listen_fd, struct metrics *metrics)
 {
 	FCGX_Request r;
 	sigset_t waitmask;
@@ -243,10 +260,14 @@ worker_run(const struct config *cfg, int listen_fd)
 		return 1;
 	}
 	api_configure(cfg);
+	api_cache_configure((size_t)cfg->response_cache_kb, metrics);
 	if ((db = db_new(cfg->db)) == NULL || FCGX_InitRequest(&r, listen_fd, 0) != 0) {
 		log_error("worker: out of memory");
 		return 1;
 	}
+	if (metrics != NULL)
+		db_version_share(db, metrics_version(metrics));
+	db_version_trust_notify(db, cfg->cache_trust_notify != 0);
 	db_set_limits(db, &(struct db_limits){cfg->db_statement_timeout_ms, cfg->db_lock_timeout_ms,
 	                                      cfg->db_idle_tx_timeout_ms});
 	db_ensure(db); /* failure is fine: answered 503 later */
@@ -260,12 +281,13 @@ worker_run(const struct config *cfg, int listen_fd)
 			log_error("accept: %s", strerror(-rc));
 			break;
 		}
-		serve_one(&r, db, cfg);
+		serve_one(&r, db, cfg, metrics);
 		FCGX_Finish_r(&r);
 		served++;
 	}
 	FCGX_Free(&r, 0);
 	db_free(db);
+	api_cache_configure(0, NULL);
 	if (!worker_stopping && cfg->max_requests > 0 && served >= cfg->max_requests)
 		log_info("worker recycled after %ld requests", served);
 	return 0;

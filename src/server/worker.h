@@ -5,7 +5,10 @@
 
 #include "config.h"
 
-/* Runs in the child after fork; returns the process exit status. */
-int worker_run(const struct config *cfg, int listen_fd);
+struct metrics;
+
+/* Runs in the child after fork, counting into metrics (shared with the
+ * master and the other workers; NULL: none); returns the exit status. */
+int worker_run(const struct config *cfg, int listen_fd, struct metrics *metrics);
 
 #endif

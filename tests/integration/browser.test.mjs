@@ -344,6 +344,14 @@ test('koseki-staff: 編集 only on 戸籍住民課 rows, edit saved and restored
     await signInUi(page, 'koseki-staff');
     assert.equal(await page.textContent('#user-name'), '戸籍住民課 担当');
     assert.equal(await page.textContent('#user-meta'), '担当職員・戸籍住民課');
+    // Their own department's activities first, every one editable; one
+    // click shows all (pages.test.mjs tries that for each role).
+    await waitForList(page, mine.length);
+    assert.equal(await page.$$eval('#activities-body tr button[data-action="edit"]', (x) => x.length), mine.length);
+    const all = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/activities'
+      && !new URL(r.url()).searchParams.has('department'));
+    await page.click('#show-all');
+    assert.equal((await all).status(), 200);
     await waitForList(page, 105);
 
     const editable = await page.$$eval('#activities-body tr', (trs) => trs

@@ -67,14 +67,14 @@ function encodeParams(params) {
 }
 
 // The parameters nginx's fastcgi_params sends that the server reads.
-function paramsFor(method, target, headers, body) {
+function paramsFor(method, target, headers, body, remote = '127.0.0.1') {
   const q = target.indexOf('?');
   const path = q < 0 ? target : target.slice(0, q);
   const p = {
     GATEWAY_INTERFACE: 'CGI/1.1', SERVER_PROTOCOL: 'HTTP/1.1', SERVER_SOFTWARE: 'fastcgi.test',
     REQUEST_METHOD: method, REQUEST_URI: target, DOCUMENT_URI: path, SCRIPT_NAME: path,
     QUERY_STRING: q < 0 ? '' : target.slice(q + 1),
-    REMOTE_ADDR: '127.0.0.1', REMOTE_PORT: '40000', SERVER_ADDR: '127.0.0.1', SERVER_PORT: '80',
+    REMOTE_ADDR: remote, REMOTE_PORT: '40000', SERVER_ADDR: '127.0.0.1', SERVER_PORT: '80',
     SERVER_NAME: 'localhost', HTTP_HOST: 'localhost',
     CONTENT_TYPE: headers['content-type'] ?? '', CONTENT_LENGTH: body.length ? String(body.length) : '',
   };
@@ -88,9 +88,9 @@ function paramsFor(method, target, headers, body) {
 // Sends one request on a connection of its own (as nginx does with
 // fastcgi_keep_conn off) and returns {stdout, stderr, appStatus} once the
 // server ended the request and closed. Throws on any breach of the protocol.
-function fcgiRequest(method, target, { headers = {}, body = '' } = {}) {
+function fcgiRequest(method, target, { headers = {}, body = '', remote } = {}) {
   const bodyBuf = Buffer.from(body);
-  const params = encodeParams(paramsFor(method, target, headers, bodyBuf));
+  const params = encodeParams(paramsFor(method, target, headers, bodyBuf, remote));
   const begin = Buffer.alloc(8);
   begin.writeUInt16BE(RESPONDER, 0); // flags 0: the server closes after the request
   const wire = Buffer.concat([
@@ -215,6 +215,7 @@ function requests(ids, auth) {
     ({ method, headers: { ...JSON_BODY, ...extra }, body: JSON.stringify(body), status: [401, 403] });
   return {
     'GET /api/health': [`/api/health`, get()],
+    'GET /api/metrics': [`/api/metrics`, get()],
     'GET /api/statuses': [`/api/statuses`, get()],
     'GET /api/plans': [`/api/plans`, get()],
     'GET /api/plans/{id}': [`/api/plans/${plan}`, get()],
@@ -251,6 +252,9 @@ function requests(ids, auth) {
       refused('POST', { decision: 'reject', comment: 'x' })],
     'POST /api/status-requests/{id}/withdrawal': [`/api/status-requests/${request ?? 1}/withdrawal`, refused('POST', {})],
     'GET /api/audit': [`/api/audit?entity=activity_year&id=${activity}/${fy}`, get()],
+    'GET /api/activities/{id}/history': [`/api/activities/${activity}/history?limit=5`, get()],
+    'GET /api/activities/{id}/status-requests': [`/api/activities/${activity}/status-requests`, get()],
+    'GET /api/dashboard': [`/api/dashboard?fy=${fy}`, get()],
     'GET /api/users': [`/api/users`, get()],
     'POST /api/users': [`/api/users`, refused('POST', { login: 'fcgi-test', display_name: 'x', role: 'viewer', password: 'x'.repeat(12) })],
     'PATCH /api/users/{id}': [`/api/users/${user}`, refused('PATCH', { display_name: 'x' }, { 'if-match': '"1"' })],
@@ -361,6 +365,16 @@ test('every route answers a well-formed FastCGI response', async (t) => {
     const wrong = await call('PUT', '/api/health');
     assert.equal(wrong.status, 405);
     assert.equal((await call('POST', '/api/users', { headers: { ...auth, 'content-type': 'text/plain' }, body: 'x' })).status, 415);
+  });
+
+  // The metrics: the loopback or an admin; anyone else 401 (403 signed in).
+  await t.test('GET /api/metrics from another address', async () => {
+    const far = { remote: '192.0.2.7' };
+    assert.equal((await call('GET', '/api/metrics', far)).status, 401);
+    const admin = await call('GET', '/api/metrics', { ...far, headers: auth });
+    assert.equal(admin.status, 200);
+    assert.match(admin.body.toString('utf8'), /^shinchoku_requests_total\{route="\/api\/metrics",status="200"\} \d+$/m);
+    assert.equal((await call('GET', '/api/metrics')).status, 200, 'the loopback needs no session');
   });
 
   await t.test('DELETE /api/session (signing out for real)', async () => {

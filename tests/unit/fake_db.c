@@ -10,6 +10,7 @@
 #include "scale.h"
 #include "test_util.h"
 #include "session.h"
+#include "version.h"
 
 struct fake_db_state fake_db;
 
@@ -72,6 +73,20 @@ db_abandon(struct db *db)
 {
 	(void)db;
 	fake_db.in_transaction = false;
+}
+
+int64_t
+db_version_current(struct db *db)
+{
+	(void)db;
+	return fake_db.version;
+}
+
+void
+db_version_refresh(struct db *db)
+{
+	(void)db;
+	fake_db.version_reads++;
 }
 
 enum db_rc

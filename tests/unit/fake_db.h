@@ -5,6 +5,7 @@
 #define FAKE_DB_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "api.h"
 #include "db.h"
@@ -21,6 +22,8 @@ struct fake_db_state {
 	struct db_fault fault; /* what db_last_fault reports */
 	bool in_transaction;   /* what db_in_transaction reports */
 	int session_lookups;   /* how often the door asked */
+	int64_t version;       /* what db_version_current answers (0: unknown) */
+	int version_reads;     /* how often db_version_refresh was called */
 };
 extern struct fake_db_state fake_db;
 

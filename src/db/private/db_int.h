@@ -114,6 +114,18 @@ enum db_rc dbi_tx_unprepared(struct db *db, enum db_rc (*fn)(struct db *db, void
 /* strdup that reports DB_BUG (out of memory) through the usual path. */
 enum db_rc dbi_strdup(const char *s, char **out);
 
+/* The data version as one handle knows it (version.c). */
+struct dbi_version {
+	bool connected_once; /* a later connect is a reconnect */
+	bool listening;      /* LISTEN shinchoku_version is on and v was read */
+	bool trust_notify;   /* db_version_trust_notify */
+	int64_t own;         /* where v is kept without a shared word */
+	int64_t *shared;     /* the workers' word (db_version_share), or &own */
+};
+struct dbi_version *dbi_version_of(struct db *db);
+/* After a connect: LISTEN, then read the version once. */
+void dbi_version_listen(struct db *db);
+
 /* The connection, for migrate's multi-statement scripts. */
 PGconn *dbi_conn(struct db *db);
 

@@ -14,6 +14,8 @@ let ctx = null; // { reload, rerender, fy, showError, notice }
 let user = null;
 let pending = []; // pending status requests visible to the user
 let round = null; // the open reporting round and what is left: { id, fiscal_year, due_date, overdue, todo: Set }
+let years = new Map(); // fiscal year → its row of GET /api/fiscal-years (locked, records…)
+let rounds = []; // GET /api/rounds: which year's round closed, and when
 
 export const accountActive = () => user !== null;
 export const currentUser = () => user;
@@ -29,8 +31,42 @@ function hasHint() {
   try { return localStorage.getItem(HINT) === '1'; } catch { return false; }
 }
 
+// ---- fiscal years and rounds: what may change --------------------------------
+
+// A year the admins locked: its records and requests refuse every change,
+// so the page offers none (the server says so too: 409 locked).
+export const yearLocked = (fy) => !!years.get(fy)?.locked;
+// Years that were opened (have records), newest first: the only ones offered.
+export const openedYears = () => [...years.values()].filter((y) => y.records > 0).map((y) => y.fiscal_year).sort((a, b) => b - a);
+// The closed round of a year, whose report is frozen (確定版), or null.
+export const closedRound = (fy) => rounds.find((x) => x.fiscal_year === fy && x.state === 'closed') || null;
+
+// Both lists are public; a failure leaves them as they were (the server
+// still refuses what it must, in Japanese).
+export async function loadYearStates() {
+  const [fy, rr] = await Promise.allSettled([request('GET', '/api/fiscal-years'), request('GET', '/api/rounds')]);
+  if (fy.status === 'fulfilled') years = new Map(fy.value.items.map((y) => [y.fiscal_year, y]));
+  if (rr.status === 'fulfilled') rounds = rr.value.items;
+  return fy.status === 'fulfilled';
+}
+
+// The line under the list's count: the selected year is locked.
+export function renderYearState(fy) {
+  const line = $('#year-locked');
+  if (!line) return;
+  const locked = yearLocked(fy);
+  replace(line, locked ? `${eraYear(fy)}は締め切られています。この年度の記録の編集や進捗状況の変更の申請はできません。` : '');
+  line.hidden = !locked;
+}
+
+const dayOf = (iso) => {
+  const d = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || '');
+  return d ? `${Number(d[1])}年${Number(d[2])}月${Number(d[3])}日` : '';
+};
+
 function mayEdit(a) {
   if (!user || a.version === null || a.version === undefined) return false;
+  if (yearLocked(ctx.fy())) return false;
   if (user.role === 'admin') return true;
   if (user.role !== 'staff' && user.role !== 'manager') return false;
   return !!user.department && a.departments.some((d) => d.id === user.department.id);
@@ -89,8 +125,19 @@ function nextPage() {
 export async function initAccount(c) {
   ctx = c;
   for (const b of document.querySelectorAll('dialog [data-close]')) {
+    if (b.closest('#edit-dialog') || b.closest('#confirm-dialog')) continue;
     b.addEventListener('click', () => b.closest('dialog').close());
   }
+  // The edit dialog closes only after asking, when text would be lost.
+  $('#edit-cancel').addEventListener('click', () => closeEdit());
+  $('#edit-dialog').addEventListener('cancel', (e) => { e.preventDefault(); closeEdit(); });
+  window.addEventListener('beforeunload', (e) => {
+    if (!editDirty()) return;
+    e.preventDefault();
+    e.returnValue = ''; // the browser's own question: leave the page?
+  });
+  initConfirm();
+  const states = loadYearStates();
   $('#signin-open').addEventListener('click', openSignIn);
   $('#signin-form').addEventListener('submit', signIn);
   $('#signout').addEventListener('click', signOut);
@@ -101,6 +148,7 @@ export async function initAccount(c) {
   $('#status-withdraw').addEventListener('click', withdrawFromDialog);
   $('#activities-body').addEventListener('click', onRowAction);
 
+  await states;
   if (!hasHint()) {
     if (nextPage()) openSignIn();
     return;
@@ -236,6 +284,10 @@ async function openEdit(a, fy = ctx.fy()) {
     ctx.showError('', new ApiError(404, { error: { code: 'not_found' } }));
     return;
   }
+  if (yearLocked(fy)) {
+    ctx.showError('', new ApiError(409, { error: { code: 'locked', message: `${eraYear(fy)}は締め切られているため、変更できません。` } }));
+    return;
+  }
   editing = { id: a.id, fy, version: fresh.year.version, base: fresh.year };
   replace($('#edit-code'), fresh.activity.measure.code);
   replace($('#edit-name'), fresh.activity.name);
@@ -243,6 +295,13 @@ async function openEdit(a, fy = ctx.fy()) {
   for (const [k, input] of EDIT_FIELDS) $(input).value = fresh.year[k] || '';
   $('#edit-conflict').hidden = true;
   $('#edit-error').hidden = true;
+  // After the round closed, the report is its snapshot: say that a change
+  // here does not reach it.
+  const closed = closedRound(fy);
+  replace($('#edit-frozen'), closed
+    ? `${eraYear(fy)}の照会は${dayOf(closed.closed_at)}に締め切られ、報告書は確定版になっています。ここで保存しても、確定版の報告書は変わりません。`
+    : '');
+  $('#edit-frozen').hidden = !closed;
   $('#edit-dialog').showModal();
   $('#edit-result').focus();
 }
@@ -270,12 +329,21 @@ async function saveEdit(e) {
     const r = await request('PATCH', `/api/activities/${editing.id}/years/${editing.fy}`, {
       body, raw: true, headers: { 'If-Match': `"${editing.version}"` },
     });
+    const saved = editing;
     if (r.status === 200) {
       $('#edit-dialog').close();
       editing = null;
-      ctx.notice(confirming ? '変更なしで保存しました（今回の照会で更新済みになりました）。' : '保存しました。');
+      ctx.notice(confirming ? '変更なしで保存しました（今回の照会で更新済みになりました）。'
+        : closedRound(saved.fy) ? '保存しました。確定版の報告書は変わりません（報告書ページの「確定版との違い」に表示されます）。' : '保存しました。');
       ctx.reload();
       loadMyUpdates();
+    } else if (r.status === 409 && r.body && r.body.error) {
+      // A locked year (or any refusal): its words, never the conflict panel.
+      formError($('#edit-error'), new ApiError(r.status, r.body));
+      if (r.body.error.code === 'locked') {
+        await loadYearStates();
+        ctx.rerender();
+      }
     } else if (r.status === 409 && r.body) {
       showConflict(r.body.current || r.body);
       ctx.reload();
@@ -293,6 +361,8 @@ async function saveEdit(e) {
 function showConflict(current) {
   editing.current = current;
   for (const [k, , shown] of EDIT_FIELDS) replace($(shown), current[k] || '（空欄）');
+  const who = current.updated_by ? `${current.updated_by.display_name}さん` : 'ほかの人（データ取込など）';
+  replace($('#conflict-who'), `${who}が${dateTime(current.updated_at)}に変更しました。`);
   $('#edit-conflict').hidden = false;
   $('#edit-conflict').scrollIntoView({ block: 'nearest' });
 }
@@ -307,12 +377,61 @@ function conflictReload() {
   $('#edit-result').focus();
 }
 
-// Keep the user's input and save it over the newer version.
-function conflictKeep() {
+// Keep the user's input and save it over the newer version, once the user
+// said so a second time: the other person's text is then gone.
+async function conflictKeep() {
+  const by = editing.current.updated_by ? `${editing.current.updated_by.display_name}さん` : 'ほかの人';
+  const ok = await askConfirm(`${by}が${dateTime(editing.current.updated_at)}に保存した内容を、あなたの入力で上書きします。${by}の変更は失われます。上書きしてよろしいですか。`,
+    '上書きする', '戻る');
+  if (!ok || !editing) return;
   editing.version = editing.current.version;
   editing.base = editing.current;
   $('#edit-conflict').hidden = true;
   $('#edit-form').requestSubmit();
+}
+
+// Text typed and not saved: the dialog is open and a field differs from
+// what was loaded.
+function editDirty() {
+  if (!editing || !$('#edit-dialog').open) return false;
+  return EDIT_FIELDS.some(([k, input]) => $(input).value !== (editing.base[k] || ''));
+}
+
+async function closeEdit() {
+  if (editDirty() && !(await askConfirm('入力した内容はまだ保存されていません。保存せずに閉じると、入力は失われます。閉じてよろしいですか。',
+    '保存せずに閉じる', '編集に戻る'))) return;
+  $('#edit-dialog').close();
+  editing = null;
+}
+
+// ---- a question of our own (Japanese, in the page's look) ------------------------
+
+let confirmAnswer = null;
+
+function initConfirm() {
+  const d = $('#confirm-dialog');
+  const settle = (v) => {
+    if (d.open) d.close();
+    const f = confirmAnswer;
+    confirmAnswer = null;
+    if (f) f(v);
+  };
+  $('#confirm-ok').addEventListener('click', () => settle(true));
+  $('#confirm-cancel').addEventListener('click', () => settle(false));
+  d.addEventListener('cancel', (e) => { e.preventDefault(); settle(false); });
+}
+
+// Resolves true when the user chose ok.
+export function askConfirm(text, ok, cancel) {
+  const d = $('#confirm-dialog');
+  replace($('#confirm-text'), text);
+  replace($('#confirm-ok'), ok);
+  replace($('#confirm-cancel'), cancel);
+  return new Promise((resolve) => {
+    confirmAnswer = resolve;
+    d.showModal();
+    $('#confirm-cancel').focus();
+  });
 }
 
 // ---- status-change request dialog ------------------------------------------
@@ -406,6 +525,10 @@ async function submitStatus(e) {
       sessionLost();
     } else {
       formError(err, new ApiError(r.status, r.body));
+      if (r.body?.error?.code === 'locked') {
+        await loadYearStates();
+        ctx.rerender();
+      }
     }
   } finally {
     btn.disabled = false;
@@ -453,6 +576,7 @@ export async function loadInbox() {
   const changed = key(pending) !== key(r.body.items);
   pending = r.body.items;
   renderInbox();
+  loadDecided();
   if (changed) ctx.rerender(); // the rows' 申請中 tags
 }
 
@@ -465,6 +589,30 @@ function renderInbox() {
   replace(list, pending.map((req) => inboxItem(req)));
   $('#inbox-empty').hidden = pending.length > 0;
   section.hidden = false;
+}
+
+// The user's own requests that were decided: each with its decision, who
+// decided, when, and the comment, newest first.
+const DECISIONS = { approved: '承認されました', rejected: '差し戻されました', withdrawn: '取り下げました' };
+
+async function loadDecided() {
+  const box = $('#decided-box');
+  if (!box || !user) return;
+  const r = await request('GET', '/api/status-requests?state=all', { raw: true });
+  if (r.status !== 200 || !r.body || !user) {
+    if (r.status !== 200 && r.status !== 401) ctx.showError('申請の結果を読み込めませんでした。', new ApiError(r.status, r.body));
+    return;
+  }
+  const mine = r.body.items.filter((q) => q.requested_by && q.requested_by.id === user.id && q.state !== 'pending')
+    .sort((a, b) => String(b.decided_at || b.requested_at).localeCompare(String(a.decided_at || a.requested_at))).slice(0, 10);
+  replace($('#decided'), mine.map((q) => h('li', { class: 'request decided', dataset: { requestId: q.id, state: q.state } },
+    h('p', { class: 'request-head' }, h('span', { class: 'code' }, q.measure_code), ' ', h('strong', {}, q.activity_name), ' ',
+      h('span', { class: 'era' }, eraYear(q.fiscal_year))),
+    h('p', { class: 'request-change' }, `進捗状況：${q.from_mark || '—'} → ${q.to_mark}　`,
+      h('strong', { class: `decision decision-${q.state}` }, DECISIONS[q.state] || q.state)),
+    q.decided_by ? h('p', { class: 'request-meta' }, `決定：${q.decided_by.display_name}　${dateTime(q.decided_at)}`) : null,
+    h('p', { class: 'request-comment' }, 'コメント：', q.comment || '（なし）'))));
+  box.hidden = mine.length === 0;
 }
 
 function inboxItem(req) {
@@ -638,4 +786,21 @@ async function openHistory(a) {
         : null);
   }));
   if (r.body.total > items.length) $('#history').append(h('li', { class: 'muted' }, `ほか${r.body.total - items.length}件の古い履歴があります。`));
+  historyRequests(a.id, fy);
+}
+
+// The status requests of the record: who asked, who decided, and why.
+async function historyRequests(id, fy) {
+  const list = $('#history-requests');
+  replace(list);
+  $('#history-requests-box').hidden = true;
+  const r = await request('GET', '/api/status-requests?state=all', { raw: true });
+  if (r.status !== 200 || !r.body) return; // viewers see no requests: the audit above stays
+  const mine = r.body.items.filter((q) => q.activity_id === id && q.fiscal_year === fy);
+  replace(list, mine.map((q) => h('li', { class: 'history-item', dataset: { requestId: q.id, state: q.state } },
+    h('p', { class: 'history-head' }, `進捗状況 ${q.from_mark || '—'} → ${q.to_mark}　`,
+      h('strong', {}, q.state === 'pending' ? '承認待ち' : (DECISIONS[q.state] || q.state))),
+    h('p', {}, `申請：${q.requested_by.display_name}　${dateTime(q.requested_at)}　理由：${q.reason || '（なし）'}`),
+    q.decided_by ? h('p', {}, `${q.state === 'approved' ? '承認' : '差戻し'}：${q.decided_by.display_name}　${dateTime(q.decided_at)}　コメント：${q.comment || '（なし）'}`) : null)));
+  $('#history-requests-box').hidden = mine.length === 0;
 }

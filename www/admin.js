@@ -147,16 +147,36 @@ function localDate(offsetDays) {
   return p.format(d); // YYYY-MM-DD
 }
 
-async function loadRounds() {
+// A panel while its data is read (読み込み中…), and when it could not be
+// read: says so in its place with a button that asks again, never an empty
+// list that would read as "none".
+async function panelLoad(sectionId, failed, load) {
+  const sec = $(sectionId);
+  for (const b of sec.querySelectorAll(':scope > .panel-failed, :scope > .panel-loading')) b.remove();
+  const heading = sec.querySelector('h2');
+  const loading = h('p', { class: 'panel-loading', role: 'status' }, '読み込み中…');
+  heading.after(loading);
+  sec.setAttribute('aria-busy', 'true');
   try {
+    await load();
+    errors.delete(failed);
+    renderErrors();
+  } catch (err) {
+    showError(failed, err);
+    heading.after(h('div', { class: 'panel-failed' }, h('p', {}, failed),
+      h('button', { type: 'button', class: 'button', onclick: () => panelLoad(sectionId, failed, load) }, '再読み込み')));
+  } finally {
+    loading.remove();
+    sec.setAttribute('aria-busy', 'false');
+  }
+}
+
+function loadRounds() {
+  return panelLoad('#rounds-section', '照会の一覧を読み込めませんでした。', async () => {
     const r = await request('GET', '/api/rounds');
     rounds = r.items;
     renderRounds();
-    errors.delete('照会の一覧を読み込めませんでした。');
-    renderErrors();
-  } catch (err) {
-    showError('照会の一覧を読み込めませんでした。', err);
-  }
+  });
 }
 
 function renderRounds() {
@@ -265,15 +285,11 @@ async function closeRound(r, button) {
 
 // ---- 2. fiscal years ------------------------------------------------------------
 
-async function loadYears() {
-  try {
+function loadYears() {
+  return panelLoad('#years-section', '年度の一覧を読み込めませんでした。', async () => {
     years = (await request('GET', '/api/fiscal-years')).items;
     renderYears();
-    errors.delete('年度の一覧を読み込めませんでした。');
-    renderErrors();
-  } catch (err) {
-    showError('年度の一覧を読み込めませんでした。', err);
-  }
+  });
 }
 
 function renderYears() {
@@ -594,15 +610,11 @@ async function loadDepartments() {
   replace($('#user-role'), roleOptions('staff'));
 }
 
-async function loadUsers() {
-  try {
+function loadUsers() {
+  return panelLoad('#users-section', 'ユーザーの一覧を読み込めませんでした。', async () => {
     const users = (await request('GET', '/api/users')).items;
     replace($('#users-body'), users.map(userRow));
-    errors.delete('ユーザーの一覧を読み込めませんでした。');
-    renderErrors();
-  } catch (err) {
-    showError('ユーザーの一覧を読み込めませんでした。', err);
-  }
+  });
 }
 
 function userRow(u) {

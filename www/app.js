@@ -4,7 +4,7 @@
 import { get, qs, ApiError } from './api.js';
 import { h, replace, $, eraYear, debounce } from './dom.js';
 import { loadStatuses, statuses, statusInfo } from './statuses.js';
-import { initAccount, rowActions, accountActive, loadMyUpdates, currentUser } from './account.js';
+import { initAccount, rowActions, accountActive, loadMyUpdates, currentUser, renderYearState, openedYears } from './account.js';
 import { loadTimeline, rerenderTimeline, initTimelineControls } from './gantt.js';
 import { matchRanges } from './fold.js';
 
@@ -125,6 +125,10 @@ function writeUrl() {
 // The years with records: the latest (the API's default year), the earlier
 // years whose summary counts any record, and the next year (to plan it).
 async function loadYears(known) {
+  // The years that were opened, when the API could say: only those are
+  // offered (a year not opened yet has no data to show).
+  const opened = openedYears();
+  if (opened.length) return { latest: opened[0], years: opened };
   const latest = known ?? (await get('/api/activities?limit=1')).fiscal_year;
   const earlier = [1, 2, 3, 4].map((d) => latest - d);
   const summaries = await Promise.all(earlier.map((y) =>
@@ -154,7 +158,9 @@ async function loadSummary() {
     clearErrorFor(SUMMARY_FAILED);
   } catch (err) {
     if (seq !== state.summarySeq) return;
-    replace($('#summary-body'), h('tr', {}, h('td', { colspan: 4, class: 'empty' }, '集計を表示できません。')));
+    replace($('#summary-body'), h('tr', {}, h('td', { colspan: 4 },
+      h('div', { class: 'panel-failed' }, h('p', {}, '集計を読み込めませんでした。'),
+        h('button', { type: 'button', class: 'button', onclick: () => loadSummary() }, '再読み込み')))));
     replace($('#summary-total'));
     showError(SUMMARY_FAILED, err);
   } finally {
@@ -249,6 +255,8 @@ export async function loadActivities() {
   const seq = ++state.listSeq;
   const table = $('#activities');
   table.setAttribute('aria-busy', 'true');
+  $('#activities-failed').hidden = true;
+  if (!state.loaded) replace($('#count'), '読み込み中…');
   try {
     const [r] = await Promise.all([loadWholeList(), state.statusesReady]);
     if (seq !== state.listSeq) return; // a newer request is under way
@@ -267,6 +275,10 @@ export async function loadActivities() {
     replace($('#count'), '—');
     replace($('#count-note'));
     $('#pager').hidden = true;
+    // Not "no activity": the list could not be read, and can be asked again.
+    $('#activities-empty').hidden = true;
+    replace($('#activities-failed-text'), `${LIST_FAILED}${err instanceof ApiError ? err.message : ''}`);
+    $('#activities-failed').hidden = false;
     showError(LIST_FAILED, err);
   } finally {
     if (seq === state.listSeq) table.setAttribute('aria-busy', 'false');
@@ -381,6 +393,7 @@ export function renderActivities() {
   $('#activities-empty').hidden = items.length > 0;
   renderSortHeads();
   renderPager(items.length, first, shown.length);
+  renderYearState(state.fy);
 }
 
 // The text with each match of the search in <mark>.
@@ -503,6 +516,7 @@ async function start() {
   const urlFy = readUrl();
   state.fy = urlFy;
   $('#error-close').addEventListener('click', clearError);
+  $('#activities-retry').addEventListener('click', () => loadActivities());
   bindFilters();
   bindListControls();
   $('#fy').addEventListener('change', (e) => {

@@ -8,7 +8,7 @@
 //   its legend (凡例)     GET /api/statuses (statuses.js)
 // Every text from the API goes in with textContent (dom.js h()/replace());
 // texts are printed exactly as given (the report's printed form).
-import { get } from './api.js';
+import { get, request } from './api.js';
 import { h, replace, $, eraYear, eraMonth as eraMonthOf } from './dom.js';
 import { loadStatuses } from './statuses.js';
 
@@ -34,7 +34,10 @@ function eraMonth(ym) {
 
 // ---- state --------------------------------------------------------------------
 
-const state = { fy: DEFAULT_FY, loadSeq: 0, errors: [] };
+// years: GET /api/fiscal-years by year (null when it could not be read:
+// then every year is tried); admin: the signed-in user is an admin (sees
+// the differences from the 確定版).
+const state = { fy: DEFAULT_FY, loadSeq: 0, errors: [], years: null, admin: false };
 
 function parseFy(s) {
   if (s === null || s === '') return { fy: null, bad: false };
@@ -64,6 +67,28 @@ function addError(what, e) {
   showErrors();
 }
 
+// A section whose data could not be read says so in its place, with a
+// button that asks again (never an empty table or "no data").
+function sectionFailed(id, what) {
+  const sec = $(id);
+  sec.querySelector('.panel-failed')?.remove();
+  const box = h('div', { class: 'panel-failed no-print' },
+    h('p', {}, `${what}を読み込めませんでした。`),
+    h('button', { type: 'button', class: 'retry', onclick: () => load(state.fy) }, '再読み込み'));
+  const heading = sec.querySelector('h2, header');
+  heading.after(box);
+}
+
+const clearFailed = () => { for (const b of document.querySelectorAll('#report .panel-failed')) b.remove(); };
+
+// "2025-05-31T…" → 令和7年5月31日
+function eraDay(iso) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || '');
+  if (!m) return '';
+  const month = eraMonthOf(Number(m[1]), Number(m[2]));
+  return month ? `${month}${Number(m[3])}日` : '';
+}
+
 // ---- toolbar --------------------------------------------------------------------
 
 function setLinks(fy) {
@@ -76,6 +101,14 @@ function setLinks(fy) {
 // have any record, the next one (the report being prepared) and the one shown.
 async function loadYears() {
   const sel = $('#fy');
+  if (state.years) { // the years that were opened: only those have a report
+    const opened = [...state.years.values()].filter((y) => y.records > 0).map((y) => y.fiscal_year);
+    const years = [...new Set([...opened, state.fy])].sort((a, b) => b - a);
+    replace(sel, years.map((y) => h('option', { value: y, selected: y === state.fy }, `${eraFy(y, false)}（${y}年度）`)));
+    sel.value = String(state.fy);
+    sel.disabled = false;
+    return;
+  }
   // A year is left out only when the API says it has no record; when the
   // API cannot tell (an error), the year is offered and its report will say
   // what failed.
@@ -299,6 +332,45 @@ function renderAppendix(data, plan, fy) {
   }
 }
 
+// ---- 確定版 and its differences ------------------------------------------------------
+
+// A closed round's report is its snapshot: the report says so and when.
+function renderState(appendix) {
+  const snap = appendix && appendix.snapshot;
+  const el = $('#report-state');
+  replace(el, snap ? `確定版（${eraDay(snap.taken_at)}に照会を締め切った時点の内容）` : '');
+  el.hidden = !snap;
+}
+
+const DIFF_COLUMNS = {
+  status: '進捗状況', status_mark: '進捗状況', change_reason: 'スケジュールの変更理由', result: '取組結果',
+  result_prev: '前年度の取組結果', plan_next: '翌年度以降の取組予定', departments: '所管課', activity: '実施内容',
+};
+
+// For admins: the cells of the 確定版 that the records no longer match.
+function renderDifferences(diffR, appendix) {
+  const sec = $('#s-differences');
+  const shown = state.admin && appendix && appendix.snapshot;
+  sec.hidden = !shown;
+  if (!shown) return;
+  if (diffR.status === 'rejected') {
+    addError('確定版との違い', diffR.reason);
+    sectionFailed('#s-differences', '確定版との違い');
+    replace($('#differences-body'));
+    return;
+  }
+  const items = (diffR.value && diffR.value.items) || [];
+  replace($('#differences-note'), items.length
+    ? `確定版の後に変更された記録が${items.length}件あります。確定版の報告書は変わりません。`
+    : '確定版の後に変更された記録はありません。');
+  replace($('#differences-body'), items.map((d) => h('tr', { dataset: { seq: d.seq, column: d.column } },
+    h('td', { class: 'num' }, String(d.seq)),
+    h('td', {}, h('span', { class: 'code' }, d.measure_code), ' ', d.activity),
+    h('td', {}, DIFF_COLUMNS[d.column] || d.column),
+    h('td', {}, h('del', {}, d.snapshot || '（空欄）')),
+    h('td', {}, h('ins', {}, d.current || '（空欄）')))));
+}
+
 // ---- loading ------------------------------------------------------------------------
 
 async function load(fy) {
@@ -306,10 +378,25 @@ async function load(fy) {
   const stale = () => seq !== state.loadSeq;
   state.errors = [];
   showErrors();
+  clearFailed();
   document.body.dataset.ready = 'false';
   $('#report').setAttribute('aria-busy', 'true');
   $('#loading').hidden = false;
   setLinks(fy);
+
+  // A year that was never opened has no report: say so, print nothing.
+  const known = state.years && state.years.get(fy);
+  const none = state.years && !(known && known.records > 0);
+  $('#no-report').hidden = !none;
+  $('#report').hidden = !!none;
+  if (none) {
+    replace($('#no-report'), `${eraFy(fy, false)}の報告はありません。${known ? 'この年度にはまだ記録がありません。' : 'この年度はまだ開始されていません。'}`);
+    document.title = `${eraFy(fy)}の報告はありません — 進捗 shinchoku`;
+    $('#loading').hidden = true;
+    $('#report').setAttribute('aria-busy', 'false');
+    document.body.dataset.ready = 'true';
+    return;
+  }
 
   const [plansR, summaryR, appendixR, statusesR] = await Promise.allSettled([
     get('/api/plans'), get(`/api/reports/${fy}/summary`), get(`/api/reports/${fy}/appendix`), loadStatuses()]);
@@ -318,10 +405,15 @@ async function load(fy) {
   const appendix = appendixR.status === 'fulfilled' ? appendixR.value : null;
   const plan = reportPlan(plans, appendix && appendix.items);
   const draft = plans.find((p) => p.state === 'draft') || null;
+  // Without the plans or the appendix the report's plan is not known: its
+  // indicators are then not "none" but unread.
+  const planKnown = plansR.status === 'fulfilled' && appendixR.status === 'fulfilled';
 
-  const [indR, msR] = await Promise.allSettled([
-    plan ? get(`/api/indicators?plan=${plan.id}`) : Promise.resolve({ items: [] }),
-    draft ? get(`/api/plans/${draft.id}/milestones`) : Promise.resolve({ items: [] })]);
+  const [indR, msR, diffR] = await Promise.allSettled([
+    plan && planKnown ? get(`/api/indicators?plan=${plan.id}`)
+      : (planKnown ? Promise.resolve({ items: [] }) : Promise.reject(plansR.reason || appendixR.reason)),
+    draft ? get(`/api/plans/${draft.id}/milestones`) : Promise.resolve({ items: [] }),
+    state.admin && appendix && appendix.snapshot ? get(`/api/reports/${fy}/differences`) : Promise.resolve(null)]);
   if (stale()) return;
 
   if (plansR.status === 'rejected') addError('計画', plansR.reason);
@@ -330,9 +422,12 @@ async function load(fy) {
   if (summaryR.status === 'fulfilled') renderSummary(summaryR.value);
   else {
     addError('１ 各取組の進捗状況', summaryR.reason);
+    sectionFailed('#s-summary', '各取組の進捗状況');
     replace($('#summary-body'));
     $('#summary-total').textContent = '';
   }
+  renderState(appendix);
+  renderDifferences(diffR, appendix);
 
   if (statusesR.status === 'fulfilled') renderLegend(statusesR.value);
   else {
@@ -343,27 +438,35 @@ async function load(fy) {
   if (indR.status === 'fulfilled') renderIndicators(indR.value.items || [], plan, fy);
   else {
     addError('２ 成果指標の推移', indR.reason);
+    sectionFailed('#s-indicators', '成果指標の推移');
     replace($('#indicators'));
     replace($('#footnotes'));
   }
 
   if (plansR.status === 'rejected') {
+    sectionFailed('#s-schedule', '今後の予定');
     replace($('#schedule-body'));
   } else if (msR.status === 'fulfilled') renderSchedule(draft, msR.value.items || []);
   else {
     addError('３ 今後の予定', msR.reason);
+    sectionFailed('#s-schedule', '今後の予定');
     replace($('#schedule-body'));
   }
 
   if (appendix) renderAppendix(appendix, plan, fy);
   else {
     addError('別紙 進捗状況一覧', appendixR.reason);
+    sectionFailed('#s-appendix', '別紙 進捗状況一覧');
     for (const b of $('#appendix').querySelectorAll('tbody')) b.remove();
   }
 
   $('#report').setAttribute('aria-busy', 'false');
   $('#loading').hidden = true;
   document.body.dataset.ready = 'true';
+}
+
+function signedInHint() {
+  try { return localStorage.getItem('shinchoku.signedIn') === '1'; } catch { return false; }
 }
 
 async function init() {
@@ -375,6 +478,13 @@ async function init() {
     history.replaceState(null, '', `?fy=${fy}`);
     load(fy);
   });
+
+  // Which years were opened, and whether an admin is reading (the hint is
+  // the portal's: no session request for an anonymous visit).
+  const [yearsR, sessionR] = await Promise.allSettled([get('/api/fiscal-years'), signedInHint()
+    ? request('GET', '/api/session', { raw: true }) : Promise.resolve(null)]);
+  if (yearsR.status === 'fulfilled') state.years = new Map(yearsR.value.items.map((y) => [y.fiscal_year, y]));
+  state.admin = sessionR.status === 'fulfilled' && sessionR.value?.status === 200 && sessionR.value.body?.user?.role === 'admin';
 
   const p = parseFy(new URLSearchParams(location.search).get('fy'));
   let badFy = false;

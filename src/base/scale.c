@@ -8,6 +8,7 @@ static struct {
 	struct scale_level levels[SCALE_MAX];
 	size_t n;
 	char described[SCALE_MAX * 64]; /* each level fits in 64: 32 + 16 + 6 */
+	char marks[SCALE_MAX * 20];     /* each mark (16) and 、 (3) */
 } scale;
 
 void
@@ -24,6 +25,10 @@ scale_set(const struct scale_level *levels, size_t n)
 	for (i = 0; i < n; i++)
 		len += (size_t)snprintf(scale.described + len, sizeof scale.described - len,
 		                        "%s%s (%s)", i ? ", " : "", levels[i].key, levels[i].mark);
+	scale.marks[0] = '\0';
+	for (i = 0, len = 0; i < n; i++)
+		len += (size_t)snprintf(scale.marks + len, sizeof scale.marks - len, "%s%s",
+		                        i ? "、" : "", levels[i].mark);
 }
 
 bool
@@ -47,4 +52,10 @@ const char *
 scale_describe(void)
 {
 	return scale.described;
+}
+
+const char *
+scale_marks(void)
+{
+	return scale.marks;
 }

@@ -23,5 +23,7 @@ bool scale_loaded(void);
 const struct scale_level *scale_find(const char *s);
 /* "exceeded, on_schedule, … (◎ ○ …)" for messages. */
 const char *scale_describe(void);
+/* "◎、○、△、×" for the Japanese messages people read. */
+const char *scale_marks(void);
 
 #endif

@@ -9,12 +9,19 @@
 #include "db_int.h"
 
 /* One activity-year as the API shows it, and its version; $1 activity,
- * $2 fiscal year. */
+ * $2 fiscal year. updated_by: who wrote it last, by the audit log (null
+ * when that was no user: the seed, a SQL session). */
 #define YEAR_JSON                                                                                  \
 	"SELECT json_build_object('activity_id', y.activity_id, 'fiscal_year', y.fiscal_year,"     \
 	" 'status', y.status, 'status_mark', s.mark, 'change_reason', y.change_reason,"            \
 	" 'result', y.result, 'plan_next', y.plan_next, 'version', y.version,"                     \
 	" 'updated_at', y.updated_at,"                                                             \
+	" 'updated_by', (SELECT CASE WHEN u.id IS NOT NULL THEN json_build_object('id', u.id,"     \
+	"     'display_name', u.display_name) END"                                                 \
+	"   FROM audit_log l LEFT JOIN app_user u ON u.id = l.user_id"                             \
+	"   WHERE l.entity = 'activity_year'"                                                      \
+	"     AND l.entity_id = y.activity_id || '/' || y.fiscal_year"                             \
+	"   ORDER BY l.id DESC LIMIT 1),"                                                          \
 	" 'pending_request', (SELECT json_build_object('id', r.id, 'status', r.to_status,"         \
 	"     'requested_by', r.requested_by) FROM status_request r"                               \
 	"   WHERE r.activity_id = y.activity_id AND r.fiscal_year = y.fiscal_year"                 \

@@ -22,7 +22,7 @@ static const struct db_refusal db_refusals[] = {
 	{"23503", "plan_transition_step", 400, "bad_field", "to", NULL},
 	{"23514", "plan_transition_reason", 400, "bad_field", "reason", NULL},
 	{"23514", "plan_check", 400, "bad_field", "adopted_month",
-	 "策定にするには、策定年月（adopted_month）が必要です。"},
+	 "策定にするには、策定年月が必要です。"},
 	/* Milestones (sql/001, sql/008). */
 	{"23514", "milestone_end_after_start", 400, "bad_field", "planned_end_month",
 	 "終了予定月が開始予定月より前になっています。"},
@@ -64,7 +64,7 @@ static const struct db_refusal db_refusals[] = {
 	{"23505", "indicator_goal_id_position_key", 409, "conflict", "position",
 	 "この目標のこの順番には、すでに成果指標があります。"},
 	{"23505", "indicator_value_pkey", 409, "conflict", "fiscal_year",
-	 "この年度のこの値はすでにあります。修正は PATCH で行ってください。"},
+	 "この年度のこの値はすでにあります。値を直すときは、登録済みの値を編集してください。"},
 	{"23505", "footnote_pkey", 409, "conflict", "number",
 	 "この番号の注記は、この計画にすでにあります。"},
 	{"23505", "indicator_footnote_pkey", 409, "conflict", "number",
@@ -185,6 +185,13 @@ db_refusal_of(const struct db_fault *f)
 		if (row_matches(&db_refusals[i], f))
 			return &db_refusals[i];
 	return &db_refusal_unknown;
+}
+
+const struct db_refusal *
+db_refusal_rows(size_t *n)
+{
+	*n = sizeof db_refusals / sizeof db_refusals[0];
+	return db_refusals;
 }
 
 const char *

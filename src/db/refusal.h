@@ -3,6 +3,8 @@
 #ifndef SHINCHOKU_DB_REFUSAL_H
 #define SHINCHOKU_DB_REFUSAL_H
 
+#include <stddef.h>
+
 #include "db.h"
 
 struct db_refusal {
@@ -16,6 +18,10 @@ struct db_refusal {
 
 /* The row for fault f; never NULL (an unknown fault is a 500 "internal"). */
 const struct db_refusal *db_refusal_of(const struct db_fault *f);
+
+/* Every row of the table, in its order (*n of them), for the tests that
+ * walk it. */
+const struct db_refusal *db_refusal_rows(size_t *n);
 
 /* The message to show for r and f. */
 const char *db_refusal_message(const struct db_refusal *r, const struct db_fault *f);

@@ -97,7 +97,7 @@ csv_parse(const char *text, size_t len, struct csv *out, char *err, size_t errle
 		char ch = text[i];
 
 		if (ch == '\0')
-			FAIL("line %d: a NUL byte", line);
+			FAIL("%d行目：NUL 文字（0x00）があります。", line);
 		if (quoted) {
 			if (ch == '"' && i + 1 < len && text[i + 1] == '"') {
 				i++;
@@ -107,45 +107,48 @@ csv_parse(const char *text, size_t len, struct csv *out, char *err, size_t errle
 			}
 			line += ch == '\n';
 			if (fb_add(&f, ch) != 0)
-				FAIL("out of memory");
+				FAIL("メモリが足りません。");
 			i++;
 			continue;
 		}
 		if (ch == '"') {
 			if (f.len > 0 || was_quoted)
-				FAIL("line %d: a quote inside an unquoted field", line);
+				FAIL("%d行目：引用符（\"）で囲まれていない項目の中に引用符がありま"
+				     "す。",
+				     line);
 			quoted = was_quoted = 1, i++;
 			continue;
 		}
 		if (ch == ',' || ch == '\n' || (ch == '\r' && i + 1 < len && text[i + 1] == '\n')) {
 			if (row_push(&row, &f) != 0)
-				FAIL("line %d: more than %d columns, or out of memory", line,
+				FAIL("%d行目：列が%dより多いか、メモリが足りません。", line,
 				     CSV_MAX_COLS);
 			was_quoted = 0;
 			if (ch == '\r')
 				i++;
 			if (ch != ',') {
 				if (csv_push(out, &row) != 0)
-					FAIL("more than %d rows, or out of memory", CSV_MAX_ROWS);
+					FAIL("行が%dより多いか、メモリが足りません。",
+					     CSV_MAX_ROWS);
 				row.line = ++line;
 			}
 			i++;
 			continue;
 		}
 		if (ch == '\r')
-			FAIL("line %d: a carriage return outside quotes", line);
+			FAIL("%d行目：引用符の外に単独の改行文字（CR）があります。", line);
 		if (was_quoted)
-			FAIL("line %d: text after a closing quote", line);
+			FAIL("%d行目：閉じる引用符の後に文字があります。", line);
 		if (fb_add(&f, ch) != 0)
-			FAIL("out of memory");
+			FAIL("メモリが足りません。");
 		i++;
 	}
 	if (quoted)
-		FAIL("line %d: a quoted field is not closed", row.line);
+		FAIL("%d行目：引用符で始まる項目が閉じられていません。", row.line);
 	/* The last row without a line end. */
 	if (f.len > 0 || was_quoted || row.nfields > 0) {
 		if (row_push(&row, &f) != 0 || csv_push(out, &row) != 0)
-			FAIL("line %d: too many columns or rows", line);
+			FAIL("%d行目：列または行が多すぎます。", line);
 	}
 	return 0;
 fail:

@@ -155,9 +155,11 @@ export_csv(const struct export_table *t, size_t *len)
 	const char *header[EXPORT_COLUMNS];
 	int c;
 
+	/* The header says in Japanese what the report prints (the titles);
+	 * without them, the keys the import also takes. */
 	export_header(t->fiscal_year, keys);
 	for (c = 0; c < EXPORT_COLUMNS; c++)
-		header[c] = keys[c];
+		header[c] = t->titles != NULL ? t->titles[c] : keys[c];
 	return export_csv_cells(EXPORT_COLUMNS, header, t->nrows, t->cells, len);
 }
 

@@ -40,6 +40,23 @@ enum {
 static const size_t text_max[EXPORT_COLUMNS] = {
     [F_REASON] = 2000, [F_RESULT] = 4000, [F_PLAN] = 4000};
 
+/* A fiscal year in the era, named by its 1 July: 2024 → 令和6年度,
+ * 2019 → 令和元年度, 2018 → 平成30年度 (SQL fiscal_era() and dom.js
+ * eraYear() say the same; the messages here need it without a query). */
+static const char *
+era_fy(int fy, char buf[32])
+{
+	int n = fy >= 2019 ? fy - 2018 : fy - 1988;
+
+	if (fy < 1989)
+		snprintf(buf, 32, "%d年度", fy);
+	else if (n == 1)
+		snprintf(buf, 32, "%s元年度", fy >= 2019 ? "令和" : "平成");
+	else
+		snprintf(buf, 32, "%s%d年度", fy >= 2019 ? "令和" : "平成", n);
+	return buf;
+}
+
 /* Where a change came from, for the problem the database may raise. */
 struct origin {
 	int line;
@@ -50,6 +67,10 @@ struct origin {
 struct yi {
 	const struct yearimport_options *opt;
 	char keys[EXPORT_COLUMNS][32];
+	/* The Japanese titles, as the report and the export's header print
+	 * them (令和6年度 取組結果); the messages name columns by them, and the
+	 * problems' "column" by the key. */
+	char titles[EXPORT_COLUMNS][64];
 	bool has_version;
 	struct db_yi_current cur;
 	bool *seen; /* per current row: already in the file */
@@ -111,27 +132,50 @@ change(struct yi *y, int line, long seq, const char *column, const char *before,
 	json_object_array_add(y->changes, c);
 }
 
-/* The header must be the export's, optionally with a version column. */
+/* The column titles of the export's header for fiscal year fy, as SQL
+ * report_export writes them (the fixed ones and fiscal_era()'s years). */
+static void
+column_titles(int fy, char titles[EXPORT_COLUMNS][64])
+{
+	static const char *const fixed[] = {"番号",     "取組番号", "取組",
+	                                    "実施内容", "進捗状況", "スケジュールの変更理由"};
+	char era[32];
+	int i;
+
+	for (i = 0; i < 6; i++)
+		snprintf(titles[i], 64, "%s", fixed[i]);
+	snprintf(titles[6], 64, "%s 取組結果", era_fy(fy - 1, era));
+	snprintf(titles[7], 64, "%s 取組結果", era_fy(fy, era));
+	snprintf(titles[8], 64, "%s以降の取組予定", era_fy(fy + 1, era));
+	snprintf(titles[9], 64, "所管課");
+}
+
+/* The header must be the export's: each column by its Japanese title (as
+ * the export writes it now) or by its key (files exported before),
+ * optionally with a version column (版, or version). */
 static bool
 check_header(struct yi *y, const struct csv_row *h)
 {
 	size_t c;
 
 	export_header(y->opt->fiscal_year, y->keys);
-	y->has_version =
-	    h->nfields == EXPORT_COLUMNS + 1 && strcmp(h->fields[EXPORT_COLUMNS], "version") == 0;
+	column_titles(y->opt->fiscal_year, y->titles);
+	y->has_version = h->nfields == EXPORT_COLUMNS + 1 &&
+	                 (strcmp(h->fields[EXPORT_COLUMNS], "version") == 0 ||
+	                  strcmp(h->fields[EXPORT_COLUMNS], "版") == 0);
 	for (c = 0; c < EXPORT_COLUMNS; c++)
-		if (c >= h->nfields || strcmp(h->fields[c], y->keys[c]) != 0) {
+		if (c >= h->nfields || (strcmp(h->fields[c], y->titles[c]) != 0 &&
+		                        strcmp(h->fields[c], y->keys[c]) != 0)) {
 			problem(
 			    y, h->line, 0, y->keys[c],
-			    "the header's column %zu must be %s (the columns of progress.csv for "
-			    "fiscal year %d)",
-			    c + 1, y->keys[c], y->opt->fiscal_year);
+			    "見出し行の%zu列目は「%s」にしてください（書き出したファイルの見出し行"
+			    "のとおりに）。",
+			    c + 1, y->titles[c]);
 			return false;
 		}
 	if (h->nfields != EXPORT_COLUMNS + (y->has_version ? 1 : 0)) {
-		problem(y, h->line, 0, NULL, "the header has %zu columns; expected %d", h->nfields,
-		        EXPORT_COLUMNS);
+		problem(y, h->line, 0, NULL, "見出し行が%zu列あります。%d列にしてください。",
+		        h->nfields, EXPORT_COLUMNS);
 		return false;
 	}
 	return true;
@@ -166,8 +210,8 @@ check_departments(struct yi *y, const struct csv_row *r, long seq, const char *r
 		n = end ? (size_t)(end - p) : strlen(p);
 		if (n > 0 && !list_has(responsible, p, n))
 			problem(y, r->line, seq, y->keys[F_DEPTS],
-			        "%.*s is not a responsible department of this activity (%s)",
-			        (int)n, p, responsible);
+			        "「%.*s」はこの取組の所管課ではありません（所管課：%s）。", (int)n,
+			        p, responsible);
 		if (end == NULL)
 			break;
 	}
@@ -185,13 +229,17 @@ plan_row(struct yi *y, const struct csv_row *r, long seq, const char *status)
 	const char **after[3] = {&c->change_reason, &c->result, &c->plan_next};
 	static const int cols[3] = {F_REASON, F_RESULT, F_PLAN};
 	bool changed = false;
+	/* A status change that waits for approval carries the row's reason
+	 * with its request; the record keeps its own until the approval sets
+	 * both (a ○ never shows a delay's reason). */
+	bool requested = strcmp(status, k->status) != 0 && !y->opt->decided;
 	int i;
 
 	memset(c, 0, sizeof *c);
 	c->activity_id = k->activity_id;
 	c->version = k->version;
 	o->line = r->line, o->seq = seq;
-	for (i = 0; i < 3; i++)
+	for (i = requested ? 1 : 0; i < 3; i++)
 		if (strcmp(before[i], r->fields[cols[i]]) != 0) {
 			*after[i] = r->fields[cols[i]], changed = true;
 			change(y, r->line, seq, y->keys[cols[i]], before[i], r->fields[cols[i]]);
@@ -205,6 +253,7 @@ plan_row(struct yi *y, const struct csv_row *r, long seq, const char *status)
 		json_object_object_add(q, "activity_id", json_object_new_int64(k->activity_id));
 		json_object_object_add(q, "from", json_object_new_string(was ? was->mark : ""));
 		json_object_object_add(q, "to", json_object_new_string(r->fields[F_STATUS]));
+		json_object_object_add(q, "reason", json_object_new_string(r->fields[F_REASON]));
 		json_object_object_add(
 		    q, "state", json_object_new_string(y->opt->decided ? "applied" : "pending"));
 		json_object_array_add(y->requests, q);
@@ -229,13 +278,15 @@ check_texts(struct yi *y, const struct csv_row *r, long seq)
 		bool multiline = text_max[c] > 0;
 
 		if (!valid_utf8_text(s, strlen(s), multiline)) {
-			problem(y, r->line, seq, y->keys[c], "not valid UTF-8 text%s",
-			        multiline ? " (control characters other than newlines)"
-			                  : " on one line");
+			problem(y, r->line, seq, y->keys[c], "%sに使えない文字があります%s。",
+			        y->titles[c],
+			        multiline ? "（改行以外の制御文字、または UTF-8 でない文字）"
+			                  : "（改行・制御文字、または UTF-8 でない文字）");
 			ok = false;
 		} else if (text_max[c] > 0 && utf8_length(s) > text_max[c]) {
-			problem(y, r->line, seq, y->keys[c], "longer than %zu characters (%zu)",
-			        text_max[c], utf8_length(s));
+			problem(y, r->line, seq, y->keys[c],
+			        "%sが長すぎます（%zu文字。%zu文字まで）。", y->titles[c],
+			        utf8_length(s), text_max[c]);
 			ok = false;
 		}
 	}
@@ -257,31 +308,34 @@ check_status(struct yi *y, const struct csv_row *r, long seq, const char **statu
 			return true;
 		was = scale_find(k->status);
 		problem(y, r->line, seq, y->keys[F_STATUS],
-		        "the status cannot be emptied (it is %s)", was ? was->mark : k->status);
+		        "進捗状況は空欄にできません（現在は%s）。", was ? was->mark : k->status);
 		return false;
 	}
 	if ((lv = scale_find(r->fields[F_STATUS])) == NULL) {
-		problem(y, r->line, seq, y->keys[F_STATUS], "must be one of %s (or empty)",
-		        scale_describe());
+		problem(y, r->line, seq, y->keys[F_STATUS],
+		        "進捗状況は %s のいずれかにしてください（「%s」は使えません）。",
+		        scale_marks(), r->fields[F_STATUS]);
 		return false;
 	}
 	*status = lv->key;
 	if (strcmp(lv->key, k->status) == 0)
 		return true;
 	if (lv->reason_required && text_blank(r->fields[F_REASON])) {
-		problem(y, r->line, seq, y->keys[F_REASON], "a reason is required for %s",
+		problem(y, r->line, seq, y->keys[F_REASON],
+		        "進捗状況を%sにするときは、スケジュールの変更理由を入力してください。",
 		        lv->mark);
 		return false;
 	}
 	if (!y->opt->decided && y->opt->user_id == 0) {
 		problem(y, r->line, seq, y->keys[F_STATUS],
-		        "from the command line a status change needs --decided (there is no user "
-		        "to request it)");
+		        "コマンドラインから進捗状況を変えるには --decided が必要です（申請する"
+		        "利用者がいないため）。");
 		return false;
 	}
 	if (!y->opt->decided && k->pending) {
 		problem(y, r->line, seq, y->keys[F_STATUS],
-		        "a status change is pending approval already");
+		        "この取組には、すでに承認待ちの進捗状況の申請があります。承認または差戻し"
+		        "の後に取り込んでください。");
 		return false;
 	}
 	return true;
@@ -292,29 +346,31 @@ static bool
 check_identity(struct yi *y, const struct csv_row *r, long *seq)
 {
 	const struct db_yi_record *k;
+	char era[32];
 	int64_t n;
 
 	if (r->nfields != EXPORT_COLUMNS + (size_t)y->has_version) {
-		problem(y, r->line, 0, NULL, "%zu columns; the header has %d", r->nfields,
+		problem(y, r->line, 0, NULL,
+		        "この行は%zu列あります。見出し行と同じ%d列にしてください。", r->nfields,
 		        EXPORT_COLUMNS + y->has_version);
 		return false;
 	}
 	if (!valid_int(r->fields[F_SEQ], 1, (int64_t)y->cur.n, &n)) {
-		problem(y, r->line, 0, y->keys[F_SEQ], "no row %s in the report of fiscal year %d",
-		        r->fields[F_SEQ], y->opt->fiscal_year);
+		problem(y, r->line, 0, y->keys[F_SEQ], "%sの報告に、番号「%s」の行はありません。",
+		        era_fy(y->opt->fiscal_year, era), r->fields[F_SEQ]);
 		return false;
 	}
 	*seq = (long)n, k = current(y, *seq);
 	if (y->seen[n - 1]) {
-		problem(y, r->line, *seq, y->keys[F_SEQ], "row %ld appears twice", *seq);
+		problem(y, r->line, *seq, y->keys[F_SEQ], "番号%ldの行が二度あります。", *seq);
 		return false;
 	}
 	y->seen[n - 1] = true;
 	if (strcmp(r->fields[F_CODE], k->measure_code) != 0 ||
 	    strcmp(r->fields[F_ACTIVITY], k->activity) != 0) {
 		problem(y, r->line, *seq, y->keys[F_ACTIVITY],
-		        "unknown activity: row %ld of the report is %s %s", *seq, k->measure_code,
-		        k->activity);
+		        "取組が報告と違います（報告の番号%ldの行は %s「%s」です）。", *seq,
+		        k->measure_code, k->activity);
 		return false;
 	}
 	return true;
@@ -325,6 +381,7 @@ static bool
 check_row(struct yi *y, const struct csv_row *r, long *seq, const char **status)
 {
 	const struct db_yi_record *k;
+	char era[32];
 	int64_t v;
 	int c;
 
@@ -336,27 +393,28 @@ check_row(struct yi *y, const struct csv_row *r, long *seq, const char **status)
 			if (r->fields[c][0] != '\0') {
 				problem(
 				    y, r->line, *seq, y->keys[c],
-				    "a re-listed row (再掲) holds no status or results: they are "
-				    "reported in its own row");
+				    "再掲の行には進捗状況・取組結果・取組予定を書きません（もとの行"
+				    "に書いてください）。");
 				return false;
 			}
 		return true;
 	}
 	if (!k->has_record) {
-		problem(y, r->line, *seq, NULL, "the activity has no record for fiscal year %d",
-		        y->opt->fiscal_year);
+		problem(y, r->line, *seq, NULL, "この取組には%sの記録がありません。",
+		        era_fy(y->opt->fiscal_year, era));
 		return false;
 	}
 	if (strcmp(r->fields[F_PREV], k->result_prev) != 0) {
 		problem(y, r->line, *seq, y->keys[F_PREV],
-		        "the result of fiscal year %d is not changed by this import",
-		        y->opt->fiscal_year - 1);
+		        "%sの取組結果は、この取込では変更できません。",
+		        era_fy(y->opt->fiscal_year - 1, era));
 		return false;
 	}
 	if (y->has_version &&
 	    (!valid_int(r->fields[EXPORT_COLUMNS], 1, INT32_MAX, &v) || v != k->version)) {
 		problem(y, r->line, *seq, "version",
-		        "the record changed since the export (version %lld, the file has %s)",
+		        "書き出した後に、この記録が変更されています（現在の版は%lld、ファイルは"
+		        "「%s」）。もう一度書き出してから編集してください。",
 		        (long long)k->version, r->fields[EXPORT_COLUMNS]);
 		return false;
 	}
@@ -392,7 +450,7 @@ yi_rows(struct yi *y, const struct csv *c)
 	long seq;
 
 	if (c->nrows == 0) {
-		problem(y, 1, 0, NULL, "the file is empty");
+		problem(y, 1, 0, NULL, "ファイルが空です。");
 		return;
 	}
 	if (!check_header(y, &c->rows[0]))
@@ -421,15 +479,13 @@ refused(struct yi *y, struct db *db, enum db_rc rc, size_t failed)
 
 	if (rc == DB_STALE)
 		problem(y, line, seq, NULL,
-		        "the record changed while the file was checked; nothing was imported, "
-		        "try again");
+		        "確認している間に、この記録が変更されました。何も取り込んでいません。もう"
+		        "一度お試しください。");
 	else if (rc == DB_DENIED)
-		problem(y, line, seq, NULL, "this user may not change this record");
+		problem(y, line, seq, NULL, "この記録を変更する権限がありません。");
 	else
-		/* The one table's words, and its stable code for whoever
-		 * reads the report: never a constraint name or SQL. */
-		problem(y, line, seq, NULL, "%s (%s)", db_refusal_message(db_refusal_of(f), f),
-		        db_refusal_of(f)->code);
+		/* The one table's words: never a constraint name or SQL. */
+		problem(y, line, seq, NULL, "%s", db_refusal_message(db_refusal_of(f), f));
 }
 
 /* Every way out: YI_OK (applied, or a dry run whose writes all succeeded),

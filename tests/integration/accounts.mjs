@@ -66,5 +66,17 @@ export async function year(activityId, fy = 2024) {
   return a.years.find((y) => y.fiscal_year === fy);
 }
 
+// Puts an activity-year's texts back as they were (through the API, as
+// koseki-staff: the activities of 戸籍住民課).
+export async function restoreTexts(id, original) {
+  const now = await year(id);
+  if (now.result === original.result && now.plan_next === original.plan_next && now.change_reason === original.change_reason) return;
+  const staff = await signIn('koseki-staff');
+  const r = await staff.patch(`/api/activities/${id}/years/2024`,
+    { result: original.result, plan_next: original.plan_next, change_reason: original.change_reason },
+    { headers: { 'If-Match': `"${now.version}"` } });
+  if (r.status !== 200) throw new Error(`restoring ${id}: ${r.status} ${r.text}`);
+}
+
 export const auditCount = (entity, id) =>
   Number(sql(`SELECT count(*) FROM audit_log WHERE entity = '${entity}' AND entity_id = '${id}'`));

@@ -277,7 +277,7 @@ test('import: a dry run shows the bad cell and blocks 取り込む; the fixed fi
   const { page, errors } = await adminPage();
   const original = await exportCsv();
   const rows = parseCsv(original.replace(/^\uFEFF/, ''));
-  assert.deepEqual(rows[0].slice(6, 10), ['result_2023', 'result_2024', 'plan_2025', 'departments']);
+  assert.deepEqual(rows[0].slice(6, 10), ['令和5年度 取組結果', '令和6年度 取組結果', '令和7年度以降の取組予定', '所管課']);
   const activityId = (await anonymous.get('/api/reports/2024/appendix')).body.items.find((i) => i.seq === Number(rows[1][0])).activity_id;
   const before = await year(activityId);
   const changed = `${rows[1][7]}（管理画面の取込試験 ${Date.now()}）`;

@@ -4,7 +4,7 @@
 // that changes data puts the seed back, so ○102 △3 holds for the next one.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, skipUnlessStack, signIn, anonymous, activitiesOf, year } from './accounts.mjs';
+import { BASE, skipUnlessStack, signIn, anonymous, activitiesOf, year, restoreTexts } from './accounts.mjs';
 import { launchChromium, collectErrors, contextOptions } from './chromium.mjs';
 
 skipUnlessStack();
@@ -293,16 +293,6 @@ async function signInUi(page, login) {
 
 const rowOf = (page, id) => page.locator(`#activities-body tr[data-activity-id="${id}"]`);
 
-// Puts an activity-year's texts back as they were (through the API).
-async function restoreTexts(id, original) {
-  const now = await year(id);
-  if (now.result === original.result && now.plan_next === original.plan_next && now.change_reason === original.change_reason) return;
-  const staff = await signIn('koseki-staff');
-  const r = await staff.patch(`/api/activities/${id}/years/2024`,
-    { result: original.result, plan_next: original.plan_next, change_reason: original.change_reason },
-    { headers: { 'If-Match': `"${now.version}"` } });
-  assert.equal(r.status, 200, r.text);
-}
 
 test('sign-in: a wrong password is refused in Japanese; viewer gets history, no editing', { timeout: 30000 }, async () => {
   const { close, page, errors } = await open('/', { shared: true });

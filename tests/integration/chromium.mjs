@@ -29,3 +29,16 @@ export function collectErrors(page, allow = []) {
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   return errors;
 }
+
+// Signs in through the portal's dialog as a demo account and waits for the
+// server's answer (200) and the signed-in header.
+export async function signInThroughPage(page, login) {
+  await page.click('#signin-open');
+  await page.fill('#login-id', login);
+  await page.fill('#login-password', 'shinchoku-dev');
+  const answered = page.waitForResponse((r) => r.url().endsWith('/api/session') && r.request().method() === 'POST');
+  await page.click('#signin-submit');
+  const r = await answered;
+  if (r.status() !== 200) throw new Error(`sign-in ${login}: ${r.status()}`);
+  await page.waitForSelector('#user-box:not([hidden])');
+}

@@ -36,6 +36,18 @@ test('the export comes back unchanged: no changes, no problems', async () => {
   assert.equal(applied.status, 200);
   assert.equal(applied.body.applied, true);
   assert.equal(applied.body.changed_rows, 0);
+  // Its header is in Japanese; a file with the former keys is taken too,
+  // and a wrong header is named by the title the report prints.
+  assert.equal(rows[0][7], '令和6年度 取組結果');
+  const keys = ['seq', 'measure_code', 'measure_name', 'activity', 'status', 'change_reason',
+    'result_2023', 'result_2024', 'plan_2025', 'departments'];
+  const old = await upload(admin, toCsv([keys, ...rows.slice(1)]), '?dry_run=true');
+  assert.equal(old.status, 200, old.text);
+  assert.equal(old.body.changed_rows, 0);
+  const wrong = await upload(admin, toCsv([[...rows[0].slice(0, 7), '取組結果', ...rows[0].slice(8)], ...rows.slice(1)]), '?dry_run=true');
+  assert.equal(wrong.status, 422);
+  assert.deepEqual(wrong.body.problems.map((p) => [p.line, p.column, p.message]),
+    [[1, 'result_2024', '見出し行の8列目は「令和6年度 取組結果」にしてください（書き出したファイルの見出し行のとおりに）。']]);
 });
 
 test('one bad row among good ones: every problem by row and column, nothing changed', async () => {
@@ -75,19 +87,25 @@ test('a good file: every row applied in one transaction, audited; status as a pe
   const dry = await upload(admin, toCsv(rows), '?dry_run=true');
   assert.equal(dry.status, 200, dry.text);
   assert.equal(dry.body.changed_rows, 3);
-  assert.equal(dry.body.changes.length, 3);
+  // Row 3's reason is not a change of the record: it goes with the request.
+  assert.equal(dry.body.changes.length, 2);
+  assert.deepEqual(dry.body.status_changes.map((s) => s.reason), [rows[3][5]]);
   assert.equal(importAudits(), audits, 'a dry run writes nothing');
 
   const r = await upload(admin, toCsv(rows));
   assert.equal(r.status, 200, r.text);
   assert.equal(r.body.applied, true);
   assert.deepEqual(r.body.status_changes.map((s) => [s.seq, s.from, s.to, s.state]), [[3, '○', '△', 'pending']]);
-  // Two text updates, the reason of row 3, and its request.
-  assert.equal(importAudits(), audits + 4);
+  // Two text updates and the request of row 3: its reason is the request's.
+  assert.equal(importAudits(), audits + 3);
   assert.deepEqual(await summary(), { '◎': 0, '○': 102, '△': 3, '×': 0 }, 'the status waits for approval');
   const id = r.body.status_changes[0].activity_id;
   const pending = (await admin.get('/api/status-requests?state=pending')).body.items.find((q) => q.activity_id === id);
   assert.equal(pending.to_status, 'delayed');
+  assert.equal(pending.reason, rows[3][5]);
+  // The report still shows ○ with the record's own (empty) reason, not the delay's.
+  const now = await exported();
+  assert.deepEqual([now[3][4], now[3][5]], [original[3][4], original[3][5]]);
   assert.equal((await admin.post(`/api/status-requests/${pending.id}/withdrawal`, {})).status, 200);
 
   // Decided: the admin imports the status as final.
@@ -122,7 +140,7 @@ test('who may import, and what the request must be', async () => {
   assert.equal((await upload(admin, csv, '?dry_run=maybe')).body.error.field, 'dry_run');
   const broken = await upload(admin, 'seq,"unclosed\r\n', '?dry_run=true');
   assert.equal(broken.status, 422);
-  assert.match(broken.body.problems[0].message, /not closed/);
+  assert.match(broken.body.problems[0].message, /1行目：引用符で始まる項目が閉じられていません/);
 });
 
 test('the same import from the command line', async () => {

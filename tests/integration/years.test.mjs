@@ -80,7 +80,7 @@ test('lock: a closed year answers 409 to edits, proposals and imports; unlock re
   const changed = csv.replace(own.result, `${own.result}（追記）`);
   const imp = await admin.post('/api/reports/2024/import', changed, { headers: { 'Content-Type': 'text/csv' } });
   assert.equal(imp.status, 422);
-  assert.match(imp.body.problems[0].message, /locked|SHLCK|fiscal_year/);
+  assert.match(imp.body.problems[0].message, /令和6年度は締め切られているため、変更できません。/);
   assert.throws(() => sql(`UPDATE activity_year SET result = 'x' WHERE activity_id = ${own.id} AND fiscal_year = 2024`), /locked/);
 
   const unlock = await admin.patch('/api/fiscal-years/2024', { locked: false },

@@ -1,5 +1,6 @@
 /* The one table from database errors to API errors (api/errors.c). */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -8,6 +9,7 @@
 #include <cmocka.h>
 
 #include "fake_db.h"
+#include "refusal.h"
 
 /* Maps one fault; returns the status and leaves res for inspection. */
 static int
@@ -107,6 +109,54 @@ test_other_outcomes(void **state)
 	http_response_free(&res);
 }
 
+/* Does s hold a Japanese character (hiragana, katakana or a kanji: each
+ * three bytes in UTF-8, lead byte E3 to E9)? */
+static bool
+has_japanese(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s >= 0xE3 && (unsigned char)*s <= 0xE9)
+			return true;
+	return false;
+}
+
+/* Every row of the table: a message people read is Japanese, names no
+ * constraint, holds no identifier of the schema (no lowercase ASCII word)
+ * and no SQL; a row without one passes on our triggers' Japanese words. */
+static void
+test_every_message_is_japanese(void **state)
+{
+	const struct db_refusal *rows;
+	size_t n, i;
+	const char *p;
+
+	(void)state;
+	rows = db_refusal_rows(&n);
+	assert_true(n > 50);
+	for (i = 0; i < n; i++) {
+		const char *m = rows[i].message;
+
+		assert_non_null(rows[i].code);
+		if (m == NULL) {
+			/* Only our own SQLSTATEs and rules whose trigger raises a
+			 * Japanese message (sql/006, 008, 010) go without. */
+			assert_true(rows[i].sqlstate[0] == 'S' || rows[i].constraint != NULL);
+			continue;
+		}
+		if (!has_japanese(m))
+			fail_msg("row %zu (%s): not Japanese: %s", i, rows[i].code, m);
+		for (p = m; *p != '\0'; p++)
+			if (*p >= 'a' && *p <= 'z')
+				fail_msg("row %zu (%s): an identifier in %s", i, rows[i].code, m);
+		if (rows[i].constraint != NULL)
+			assert_null(strstr(m, rows[i].constraint));
+		assert_null(strstr(m, "SQL"));
+	}
+	/* Unknown faults too. */
+	assert_true(has_japanese(
+	    db_refusal_message(db_refusal_of(&(struct db_fault){0}), &(struct db_fault){0})));
+}
+
 static void
 test_reply_consumes_the_json(void **state)
 {
@@ -134,6 +184,7 @@ main(void)
 	    cmocka_unit_test(test_rows),
 	    cmocka_unit_test(test_locked_message_is_the_triggers),
 	    cmocka_unit_test(test_other_outcomes),
+	    cmocka_unit_test(test_every_message_is_japanese),
 	    cmocka_unit_test(test_reply_consumes_the_json),
 	};
 

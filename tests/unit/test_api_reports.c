@@ -24,6 +24,10 @@ static int64_t seen_fy, seen_plan;
 static struct db_yi_apply seen_apply;
 static struct db_yi_change seen_change;
 static char seen_result[128];
+/* What the change did with the reason: written to the record, or carried
+ * by the request (copied: the texts are freed after the call). */
+static bool seen_reason_written;
+static char seen_request_reason[128], seen_status[32];
 
 /* ---- the db functions the handlers call, faked ---- */
 
@@ -145,6 +149,11 @@ db_yearimport_apply(struct db *db, struct db_yi_apply *a)
 		seen_change = a->changes[0];
 		snprintf(seen_result, sizeof seen_result, "%s",
 		         seen_change.result ? seen_change.result : "(null)");
+		seen_reason_written = seen_change.change_reason != NULL;
+		snprintf(seen_status, sizeof seen_status, "%s",
+		         seen_change.status ? seen_change.status : "(null)");
+		snprintf(seen_request_reason, sizeof seen_request_reason, "%s",
+		         seen_change.reason ? seen_change.reason : "(null)");
 	}
 	a->failed = apply_answer == DB_OK ? a->n : 0;
 	return apply_answer;
@@ -254,8 +263,11 @@ test_csv(void **state)
 	assert_string_equal(res.content_type, "text/csv; charset=utf-8");
 	assert_string_equal(http_get_header(&res, "Content-Disposition"),
 	                    "attachment; filename=\"shinchoku-progress-2020.csv\"");
-	assert_memory_equal(res.body, "\xEF\xBB\xBFseq,measure_code,", 20);
-	assert_non_null(strstr(res.body, "result_2019,result_2020,plan_2021,departments\r\n"));
+	/* The header in Japanese, as the report prints it. */
+	assert_non_null(strstr(res.body, "\xEF\xBB\xBF番号,取組番号,取組,実施内容,進捗状況,"));
+	assert_non_null(strstr(res.body,
+	                       "令和元年度 取組結果,令和2年度 取組結果,令和3年度以降の取組予定,"
+	                       "所管課\r\n"));
 	assert_int_equal(seen_fy, 2020);
 	http_response_free(&res);
 
@@ -303,6 +315,12 @@ test_xlsx(void **state)
 #define HEADER                                                                                     \
 	"seq,measure_code,measure_name,activity,status,change_reason,result_2023,result_2024,"     \
 	"plan_2025,departments\r\n"
+/* The export's header now: the Japanese titles (the old keys above are
+ * still taken, for files exported before). */
+#define JA_HEADER                                                                                                            \
+	"番号,取組番号,取組,実施内容,進捗状況,スケジュールの変更理由,令和5年度 取組結果," \
+	"令和6年度 取組結果,令和7年度以降の取組予定,所管課\r\n"
+#define DELAYED_ROW "1,1-1-①,取組,窓口,△,調達が遅れた,前年,今年,来年,戸籍住民課\r\n"
 
 static void
 upload(const char *query, const char *body, const char *type, struct http_response *res)
@@ -348,7 +366,42 @@ test_import_dry_run(void **state)
 	assert_int_equal(res.status, 422);
 	assert_int_equal(applies, 1);
 	assert_string_equal(fake_error_code(&res), "import_problems");
-	assert_non_null(strstr(res.body, "a reason is required for △"));
+	assert_non_null(strstr(
+	    res.body, "進捗状況を△にするときは、スケジュールの変更理由を入力してください。"));
+	http_response_free(&res);
+}
+
+/* A status change that waits for approval: its reason goes with the
+ * request, and the record keeps its own reason until the approval, so the
+ * report never shows ○ beside a delay's reason. Imported as decided, the
+ * reason is the record's at once. */
+static void
+test_import_request_carries_its_reason(void **state)
+{
+	struct http_response res;
+	struct json_object *o, *v, *q;
+
+	(void)state;
+	fake_sign_in("admin", 9, 0);
+	upload("", JA_HEADER DELAYED_ROW, "text/csv", &res);
+	assert_int_equal(res.status, 200);
+	assert_int_equal(applies, 1);
+	assert_string_equal(seen_status, "delayed");
+	assert_false(seen_reason_written);
+	assert_string_equal(seen_request_reason, "調達が遅れた");
+	o = body_of(&res);
+	assert_true(json_object_object_get_ex(o, "changes", &v));
+	assert_int_equal((int)json_object_array_length(v), 0);
+	assert_true(json_object_object_get_ex(o, "status_changes", &v));
+	q = json_object_array_get_idx(v, 0);
+	assert_true(json_object_object_get_ex(q, "reason", &v));
+	assert_string_equal(json_object_get_string(v), "調達が遅れた");
+	json_object_put(o);
+	http_response_free(&res);
+
+	upload("decided=true", JA_HEADER DELAYED_ROW, "text/csv", &res);
+	assert_int_equal(res.status, 200);
+	assert_true(seen_reason_written);
 	http_response_free(&res);
 }
 
@@ -366,9 +419,8 @@ test_import_refused_by_the_database(void **state)
 	       "text/csv", &res);
 	assert_int_equal(res.status, 422);
 	assert_false(seen_apply.dry_run);
-	/* The one table's words and code; never the constraint's name. */
-	assert_non_null(
-	    strstr(res.body, "令和6年度は締め切られているため、変更できません。 (locked)"));
+	/* The one table's words; never the constraint's name. */
+	assert_non_null(strstr(res.body, "令和6年度は締め切られているため、変更できません。\""));
 	assert_null(strstr(res.body, "fiscal_year_locked"));
 	assert_non_null(strstr(res.body, "\"line\":2"));
 	http_response_free(&res);
@@ -445,6 +497,7 @@ main(void)
 	    cmocka_unit_test_setup(test_csv, setup),
 	    cmocka_unit_test_setup(test_xlsx, setup),
 	    cmocka_unit_test_setup(test_import_dry_run, setup),
+	    cmocka_unit_test_setup(test_import_request_carries_its_reason, setup),
 	    cmocka_unit_test_setup(test_import_refused_by_the_database, setup),
 	    cmocka_unit_test_setup(test_import_needs_an_admin, setup),
 	    cmocka_unit_test_setup(test_import_request_checked_at_the_door, setup),

@@ -45,7 +45,7 @@ test_parse_errors(void **state)
 	(void)state;
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		assert_int_equal(csv_parse(bad[i], strlen(bad[i]), &c, err, sizeof err), -1);
-		assert_non_null(strstr(err, "line 1"));
+		assert_non_null(strstr(err, "1行目"));
 		assert_int_equal(c.nrows, 0);
 		csv_free(&c);
 	}

@@ -44,6 +44,7 @@ test_scale(void **state)
 	assert_null(scale_find("×"));
 	assert_null(scale_find(NULL));
 	assert_string_equal(scale_describe(), "exceeded (◎), delayed (△)");
+	assert_string_equal(scale_marks(), "◎、△");
 }
 
 int

@@ -3,7 +3,9 @@
 
 # ---------------------------------------------------------------- vendor
 # The front end's libraries from npm, as package-lock.json pins them
-# (chart.js for the dashboard); only their browser builds reach the image.
+# (chart.js for the dashboard, read-excel-file for the .xlsx import; the
+# same files as scripts/dev's VENDOR_FILES); only their browser builds
+# reach the image.
 FROM debian:12 AS vendor
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends npm ca-certificates \
@@ -26,7 +28,8 @@ COPY conf/security-headers.conf /etc/nginx/security-headers.conf
 COPY docker/web-entrypoint.sh /usr/local/bin/shinchoku-web
 COPY docker/web-health.sh /usr/local/bin/shinchoku-web-health
 COPY www/ /usr/share/shinchoku/www/
-COPY --from=vendor /src/node_modules/chart.js/dist/chart.umd.min.js /usr/share/shinchoku/www/vendor/
+COPY --from=vendor /src/node_modules/chart.js/dist/chart.umd.min.js \
+     /src/node_modules/read-excel-file/bundle/read-excel-file.min.js /usr/share/shinchoku/www/vendor/
 # nginx sends these precompressed copies (gzip_static) instead of
 # compressing the same files again for every request.
 RUN find /usr/share/shinchoku/www -type f \

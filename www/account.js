@@ -230,7 +230,7 @@ export function rowActions(a) {
   if (mayEdit(a)) {
     box.append(
       h('button', { type: 'button', class: 'button button-small', dataset: { action: 'edit' }, 'aria-label': `編集：${a.name}` }, '編集'),
-      h('button', { type: 'button', class: 'button button-small', dataset: { action: 'status' }, 'aria-label': `進捗状況の変更を申請：${a.name}` }, '状況変更'));
+      h('button', { type: 'button', class: 'button button-small', dataset: { action: 'status' }, 'aria-label': `状況変更（進捗状況の変更を申請）：${a.name}` }, '状況変更'));
     const p = pending.find((r) => r.activity_id === a.id && r.fiscal_year === ctx.fy());
     if (p) box.append(h('span', { class: 'pending-tag' }, `申請中 ${p.from_mark || '—'}→${p.to_mark}`));
   }

@@ -478,11 +478,67 @@ function renderImport(report, { applied }) {
     h('td', {}, STATE[c.state] || c.state || ''))));
 }
 
+// ---- Excel ---------------------------------------------------------------------
+
+// read-excel-file's browser build (www/vendor/, copied from node_modules by
+// scripts/dev and docker/web.Dockerfile), loaded the first time a workbook
+// is chosen.
+let xlsxReader = null;
+function loadXlsxReader() {
+  xlsxReader ??= new Promise((resolve, reject) => {
+    const s = h('script', { src: 'vendor/read-excel-file.min.js' });
+    s.addEventListener('load', () => (window.readXlsxFile ? resolve(window.readXlsxFile) : reject(new Error('no readXlsxFile'))));
+    s.addEventListener('error', () => { xlsxReader = null; reject(new Error('vendor/read-excel-file.min.js did not load')); });
+    document.head.append(s);
+  });
+  return xlsxReader;
+}
+
+const isXlsx = (file) => /\.xlsx$/i.test(file.name)
+  || file.type === 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+// The export's Japanese column titles (report_export in src/db/report.c)
+// and the CSV's keys in the same order, for fiscal year fy.
+function exportColumns(fy) {
+  return [
+    ['番号', 'seq'], ['取組番号', 'measure_code'], ['取組', 'measure_name'], ['実施内容', 'activity'],
+    ['進捗状況', 'status'], ['スケジュールの変更理由', 'change_reason'],
+    [`${eraYear(fy - 1)} 取組結果`, `result_${fy - 1}`], [`${eraYear(fy)} 取組結果`, `result_${fy}`],
+    [`${eraYear(fy + 1)}以降の取組予定`, `plan_${fy + 1}`], ['所管課', 'departments'],
+  ];
+}
+
+const csvField = (v) => {
+  const t = v === null || v === undefined ? '' : String(v);
+  return /[",\r\n]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
+};
+
+// The first sheet of a workbook as the CSV text the import takes: the same
+// rows and cells, so that the server keeps one import path (its dry run,
+// its all-or-nothing rule). The export's Japanese titles become the CSV's
+// keys; any other first row goes as it is, for the server to judge.
+export function sheetToCsv(rows, fy) {
+  const cols = exportColumns(fy);
+  const head = rows[0] || [];
+  const exported = head.length >= cols.length && cols.every(([title], i) => String(head[i] ?? '').trim() === title);
+  const out = rows.map((r, i) => (i === 0 && exported ? cols.map(([, key]) => key).concat(head.slice(cols.length)) : r));
+  return out.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+}
+
 async function readFile() {
   const file = $('#import-file').files[0];
   if (!file) return null;
-  const text = await file.text();
-  return { name: file.name, text };
+  if (!isXlsx(file)) return { name: file.name, text: await file.text() };
+  const read = await loadXlsxReader();
+  let sheets;
+  try {
+    sheets = await read(file);
+  } catch {
+    return { name: file.name, error: 'Excel ファイル（.xlsx）を読み取れませんでした。ファイルが壊れていないか確かめてください。' };
+  }
+  const rows = sheets[0]?.data || [];
+  if (!rows.length) return { name: file.name, error: 'Excel ファイルの最初のシートに行がありません。' };
+  return { name: file.name, text: sheetToCsv(rows, Number($('#import-fy').value)) };
 }
 
 async function dryRun(e) {
@@ -494,8 +550,8 @@ async function dryRun(e) {
   $('#import-result').dataset.outcome = 'busy';
   await busy($('#import-dry'), context, async () => {
     const f = await readFile();
-    if (!f) {
-      errors.set(context, `${context}CSV ファイルを選んでください。`);
+    if (!f || f.error) {
+      errors.set(context, `${context}${f ? f.error : 'CSV または Excel（.xlsx）のファイルを選んでください。'}`);
       renderErrors();
       return;
     }

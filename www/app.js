@@ -6,8 +6,15 @@ import { h, replace, $, eraYear, debounce } from './dom.js';
 import { loadStatuses, statuses, statusInfo } from './statuses.js';
 import { initAccount, rowActions, accountActive, loadMyUpdates, currentUser, renderYearState, openedYears } from './account.js';
 import { loadTimeline, rerenderTimeline, initTimelineControls } from './gantt.js';
+import { matchRanges } from './fold.js';
 
+// The list is read whole (in pieces of the API's largest page) and sorted
+// and paged here: the API lists in the plan's order only, and sorting one
+// page of it would sort a part of the list.
 const LIST_LIMIT = 500;
+const PAGE_SIZES = ['20', '50', '100', 'all'];
+const DEFAULT_PAGE_SIZE = '50';
+const SORT_KEYS = ['code', 'name', 'status', 'department'];
 const SUMMARY_FAILED = '進捗状況の集計を読み込めませんでした。';
 const LIST_FAILED = '取組の一覧を読み込めませんでした。';
 const STATUSES_FAILED = '進捗状況の区分を読み込めませんでした。';
@@ -19,6 +26,11 @@ const state = {
   plan: '', // ?plan=: see readUrl
   items: [],
   total: 0,
+  // The list's order (a column of SORT_KEYS, ascending or not), the page
+  // shown (0-based) and the rows a page ('all': one page).
+  sort: { key: 'code', ascending: true },
+  page: 0,
+  pageSize: DEFAULT_PAGE_SIZE,
   listSeq: 0,
   summarySeq: 0,
   // Settles once GET /api/statuses answered (never rejects): rows wait for
@@ -77,6 +89,9 @@ function readUrl() {
   // Checked against the statuses once they are known (checkStatusFilter).
   state.filters.status = /^[a-z][a-z0-9_]{0,29}$/.test(p.get('status') || '') ? p.get('status') : '';
   state.filters.q = (p.get('q') || '').trim().slice(0, 100);
+  state.pageSize = PAGE_SIZES.includes(p.get('per')) ? p.get('per') : DEFAULT_PAGE_SIZE;
+  const [key, dir] = (p.get('sort') || '').split('.');
+  if (SORT_KEYS.includes(key)) state.sort = { key, ascending: dir !== 'desc' };
   return Number.isInteger(fy) && fy >= 2000 && fy <= 2100 ? fy : null;
 }
 
@@ -98,7 +113,14 @@ function syncReportLink() {
 
 function writeUrl() {
   syncReportLink();
-  const params = { fy: state.fy === state.latestFy ? '' : state.fy, plan: state.plan, ...state.filters };
+  const { key, ascending } = state.sort;
+  const params = {
+    fy: state.fy === state.latestFy ? '' : state.fy,
+    plan: state.plan,
+    ...state.filters,
+    sort: key === 'code' && ascending ? '' : `${key}.${ascending ? 'asc' : 'desc'}`,
+    per: state.pageSize === DEFAULT_PAGE_SIZE ? '' : state.pageSize,
+  };
   const s = qs(params);
   if (s !== location.search) history.replaceState(null, '', s || location.pathname);
 }
@@ -208,6 +230,7 @@ function syncFilterInputs() {
 
 function applyFilter(change, scroll) {
   Object.assign(state.filters, change);
+  state.page = 0;
   syncFilterInputs();
   writeUrl();
   loadActivities();
@@ -240,16 +263,13 @@ export async function loadActivities() {
   $('#activities-failed').hidden = true;
   if (!state.loaded) replace($('#count'), '読み込み中…');
   try {
-    const f = state.filters;
-    const [r] = await Promise.all([get(`/api/activities${qs({
-      fy: state.fy, limit: LIST_LIMIT, plan: state.plan, goal: f.goal, status: f.status, department: f.department, q: f.q,
-    })}`), state.statusesReady]);
+    const [r] = await Promise.all([loadWholeList(), state.statusesReady]);
     if (seq !== state.listSeq) return; // a newer request is under way
     if (state.fy === null) state.fy = r.fiscal_year;
     state.items = r.items;
     state.total = r.total;
     state.loaded = true;
-    renderActivities(r);
+    renderActivities();
     clearErrorFor(LIST_FAILED);
   } catch (err) {
     if (seq !== state.listSeq) return;
@@ -259,6 +279,7 @@ export async function loadActivities() {
     replace($('#activities-body'));
     replace($('#count'), '—');
     replace($('#count-note'));
+    $('#pager').hidden = true;
     // Not "no activity": the list could not be read, and can be asked again.
     $('#activities-empty').hidden = true;
     replace($('#activities-failed-text'), `${LIST_FAILED}${err instanceof ApiError ? err.message : ''}`);
@@ -269,14 +290,130 @@ export async function loadActivities() {
   }
 }
 
-export function renderActivities(r = { items: state.items, total: state.total }) {
+// Every page of the filtered list, in the API's order (the plan's).
+async function loadWholeList() {
+  const f = state.filters;
+  const ask = (offset) => get(`/api/activities${qs({
+    fy: state.fy, limit: LIST_LIMIT, offset: offset || '', plan: state.plan, goal: f.goal, status: f.status, department: f.department, q: f.q,
+  })}`);
+  const first = await ask(0);
+  const items = [...first.items];
+  while (items.length < first.total && items.length < 100000) {
+    const next = await ask(items.length);
+    if (!next.items.length) break;
+    items.push(...next.items);
+  }
+  return { ...first, items };
+}
+
+// ---- order and pages ------------------------------------------------------------
+
+const collator = new Intl.Collator('ja');
+const statusRank = (a) => {
+  const i = statuses().findIndex((s) => s.key === a.status);
+  return i < 0 ? statuses().length : i;
+};
+const deptNames = (a) => a.departments.map((d) => d.name).join('、');
+// Ties keep the plan's order (the API's): Array.prototype.sort is stable.
+const COMPARE = {
+  code: () => 0,
+  name: (a, b) => collator.compare(a.name, b.name),
+  status: (a, b) => statusRank(a) - statusRank(b),
+  department: (a, b) => collator.compare(deptNames(a), deptNames(b)),
+};
+const SORT_NAMES = { code: '取組番号', name: '実施内容', status: '進捗状況', department: '所管課' };
+
+function sortedItems() {
+  const { key, ascending } = state.sort;
+  const cmp = COMPARE[key];
+  const items = state.items.map((a, i) => ({ a, i }));
+  items.sort((x, y) => (ascending ? 1 : -1) * (cmp(x.a, y.a) || x.i - y.i));
+  return items.map((x) => x.a);
+}
+
+function pageCount(total) {
+  return state.pageSize === 'all' ? 1 : Math.max(1, Math.ceil(total / Number(state.pageSize)));
+}
+
+function renderSortHeads() {
+  const { key, ascending } = state.sort;
+  for (const th of document.querySelectorAll('#activities th[data-sort]')) {
+    if (th.dataset.sort === key) th.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
+    else th.removeAttribute('aria-sort');
+  }
+  replace($('#activities-caption'), `取組の一覧（${SORT_NAMES[key]}の${ascending ? '昇順' : '降順'}）`);
+}
+
+function renderPager(total, first, shown) {
+  const pages = pageCount(total);
+  $('#pager').hidden = total === 0;
+  $('#page-size').value = state.pageSize;
+  $('#page-prev').disabled = state.page === 0;
+  $('#page-next').disabled = state.page >= pages - 1;
+  replace($('#page-buttons'), pages > 1 ? Array.from({ length: pages }, (_, i) => h('button', {
+    type: 'button', class: 'button button-quiet page-button', 'aria-current': i === state.page ? 'page' : null,
+    'aria-label': `${i + 1}ページ目`, onclick: () => showPage(i),
+  }, String(i + 1))) : []);
+  replace($('#page-info'), shown ? `${total}件中 ${first + 1}〜${first + shown}件目（${state.page + 1}／${pages}ページ）` : '');
+}
+
+function showPage(n, focusList = true) {
+  state.page = n;
+  renderActivities();
+  if (focusList) $('#activities-section').scrollIntoView({ block: 'start' });
+}
+
+function bindListControls() {
+  for (const th of document.querySelectorAll('#activities th[data-sort]')) {
+    th.querySelector('button').addEventListener('click', () => {
+      const key = th.dataset.sort;
+      state.sort = { key, ascending: state.sort.key === key ? !state.sort.ascending : true };
+      state.page = 0;
+      writeUrl();
+      renderActivities();
+    });
+  }
+  $('#page-prev').addEventListener('click', () => showPage(Math.max(0, state.page - 1)));
+  $('#page-next').addEventListener('click', () => showPage(state.page + 1));
+  $('#page-size').addEventListener('change', (e) => {
+    state.pageSize = PAGE_SIZES.includes(e.target.value) ? e.target.value : DEFAULT_PAGE_SIZE;
+    state.page = 0;
+    writeUrl();
+    renderActivities();
+  });
+}
+
+export function renderActivities() {
   const signedIn = accountActive();
   $('#actions-head').hidden = !signedIn;
-  replace($('#activities-body'), r.items.map((a) => activityRow(a, signedIn)));
-  replace($('#count'), `${r.total}件`);
-  replace($('#count-note'), r.total > r.items.length ? `（先頭の${r.items.length}件を表示しています）` : '');
-  $('#activities-empty').hidden = r.items.length > 0;
+  const items = sortedItems();
+  const pages = pageCount(items.length);
+  state.page = Math.min(state.page, pages - 1);
+  const size = state.pageSize === 'all' ? items.length : Number(state.pageSize);
+  const first = state.page * size;
+  const shown = items.slice(first, first + size);
+  replace($('#activities-body'), shown.map((a) => activityRow(a, signedIn)));
+  replace($('#count'), `${state.total}件`);
+  replace($('#count-note'), state.total > state.items.length ? `（先頭の${state.items.length}件を表示しています）` : '');
+  $('#activities-empty').hidden = items.length > 0;
+  renderSortHeads();
+  renderPager(items.length, first, shown.length);
   renderYearState(state.fy);
+}
+
+// The text with each match of the search in <mark>.
+function marked(text) {
+  const ranges = state.filters.q ? matchRanges(text, state.filters.q) : [];
+  if (!ranges.length) return text;
+  const out = [];
+  let at = 0;
+  for (const [start, end] of ranges) {
+    if (start > at) out.push(text.slice(at, start));
+    out.push(h('mark', {}, text.slice(start, end)));
+    at = end;
+  }
+  if (at < text.length) out.push(text.slice(at));
+  return out;
 }
 
 function statusCell(a) {
@@ -295,9 +432,9 @@ function resultCell(a) {
   const td = h('td', { class: 'c-result', dataset: { label: '取組結果' } });
   const text = a.result || '';
   const extra = [];
-  if (a.plan_next) extra.push(h('p', { class: 'extra' }, h('span', { class: 'extra-label' }, '翌年度以降の取組予定：'), a.plan_next));
-  if (a.change_reason) extra.push(h('p', { class: 'extra' }, h('span', { class: 'extra-label' }, 'スケジュールの変更理由：'), a.change_reason));
-  const body = h('div', { class: 'result-text' }, text || h('span', { class: 'muted' }, '（未記入）'));
+  if (a.plan_next) extra.push(h('p', { class: 'extra' }, h('span', { class: 'extra-label' }, '翌年度以降の取組予定：'), marked(a.plan_next)));
+  if (a.change_reason) extra.push(h('p', { class: 'extra' }, h('span', { class: 'extra-label' }, 'スケジュールの変更理由：'), marked(a.change_reason)));
+  const body = h('div', { class: 'result-text' }, text ? marked(text) : h('span', { class: 'muted' }, '（未記入）'));
   td.append(body);
   if (text.length > 60 || extra.length) {
     const more = h('div', { class: 'result-more', hidden: true }, extra);
@@ -319,9 +456,9 @@ function activityRow(a, signedIn) {
   const tr = h('tr', { dataset: { activityId: a.id, status: a.status || 'unset' } },
     h('td', { class: 'c-code', dataset: { label: '取組番号' } }, h('span', { class: 'code' }, a.measure.code),
       h('span', { class: 'measure-name' }, a.measure.name)),
-    h('th', { scope: 'row', class: 'c-name' }, h('a', { href: `activity.html?id=${a.id}`, class: 'activity-link' }, a.name)),
+    h('th', { scope: 'row', class: 'c-name' }, h('a', { href: `activity.html?id=${a.id}`, class: 'activity-link' }, marked(a.name))),
     statusCell(a),
-    h('td', { class: 'c-dept', dataset: { label: '所管課' } }, a.departments.map((d) => d.name).join('、')),
+    h('td', { class: 'c-dept', dataset: { label: '所管課' } }, marked(deptNames(a))),
     resultCell(a));
   if (signedIn) tr.append(h('td', { class: 'c-actions', dataset: { label: '操作' } }, rowActions(a)));
   return tr;
@@ -386,6 +523,7 @@ async function start() {
   $('#error-close').addEventListener('click', clearError);
   $('#activities-retry').addEventListener('click', () => loadActivities());
   bindFilters();
+  bindListControls();
   $('#fy').addEventListener('change', (e) => {
     state.fy = Number(e.target.value);
     writeUrl();

@@ -235,7 +235,7 @@ test('the API down: the list says it could not be read, with a retry; never "no 
     ? route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":{"code":"unavailable","message":"down"}}' })
     : route.continue()));
   try {
-    await page.goto(BASE);
+    await page.goto(`${BASE}/?per=all`); // the 105 rows on one page (50 a page otherwise)
     await page.waitForSelector('#activities-failed:not([hidden])');
     assert.match(await page.textContent('#activities-failed'), /取組の一覧を読み込めませんでした。サーバーが一時的に応答していません/);
     assert.equal(await page.isHidden('#activities-empty'), true, 'not "no activity"');

@@ -11,14 +11,9 @@ skipUnlessStack();
 const SRC = process.env.SHINCHOKU_SOURCE_DIR || process.cwd();
 const { fold, matchRanges } = await import(pathToFileURL(`${SRC}/www/fold.js`).href);
 
-// Until the migration that defines app_fold is in, there is nothing to
-// compare with: the comparison is skipped and says so.
-const hasFold = sql("SELECT count(*) FROM pg_proc WHERE proname = 'app_fold'") !== '0';
-const NO_FOLD = hasFold ? false : 'the database has no app_fold(text) yet (the server search migration)';
-
 const hex = (s) => [...s].map((c) => c.codePointAt(0).toString(16)).join(' ');
 
-test('app_fold and fold() agree on every character up to U+FFFF', { skip: NO_FOLD }, () => {
+test('app_fold and fold() agree on every character up to U+FFFF', () => {
   // Each result as its code points in hex: a folded text may be a newline.
   const db = sql(`SELECT string_agg(c::text || ':' || coalesce((SELECT string_agg(to_hex(ascii(x)), ' ')
       FROM regexp_split_to_table(app_fold(chr(c)), '') x), ''), ',' ORDER BY c)
@@ -33,7 +28,7 @@ test('app_fold and fold() agree on every character up to U+FFFF', { skip: NO_FOL
   assert.deepEqual(differ.slice(0, 20), [], `${differ.length} characters fold differently`);
 });
 
-test('app_fold: katakana as hiragana, widths and case folded', { skip: NO_FOLD }, () => {
+test('app_fold: katakana as hiragana, widths and case folded', () => {
   assert.equal(sql("SELECT app_fold('キャッシュレスＡＩｶﾞｲﾄﾞ')"), 'きゃっしゅれすaiがいど');
   assert.equal(fold('キャッシュレスＡＩｶﾞｲﾄﾞ'), 'きゃっしゅれすaiがいど');
 });

@@ -110,10 +110,9 @@ test('a search marks its matches, width-insensitive: ＡＩ marks AI and ＡＩ'
   }
 });
 
-// The server's search folds kana once app_fold is in (the search migration).
-const hasFold = sql("SELECT count(*) FROM pg_proc WHERE proname = 'app_fold'") !== '0';
+// The server's search folds kana (app_fold, sql/012).
 test('きゃっしゅれす finds キャッシュレス and marks it', {
-  timeout: 30000, skip: hasFold ? false : 'the database has no app_fold(text) yet (the server search migration)',
+  timeout: 30000,
 }, async () => {
   const { context, page, errors } = await open(`/?q=${encodeURIComponent('きゃっしゅれす')}`);
   try {

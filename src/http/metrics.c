@@ -118,8 +118,7 @@ struct out {
 	int failed;
 };
 
-static void
-put(struct out *o, const char *fmt, ...)
+static void __attribute__((format(printf, 2, 3))) put(struct out *o, const char *fmt, ...)
 {
 	va_list ap;
 	int n;

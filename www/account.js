@@ -3,6 +3,7 @@
 // HttpOnly; the CSRF token from the session answer goes with every change.
 import { request, setCsrf, ApiError } from './api.js';
 import { h, replace, $, eraYear, dateTime, isBlank } from './dom.js';
+import { landsOnDashboard } from './session.js';
 import { loadStatuses, statuses, statusInfo, reasonRequired, reasonMarks } from './statuses.js';
 
 const ROLES = { viewer: '閲覧者', staff: '担当職員', manager: '管理職', admin: 'システム管理者' };
@@ -198,8 +199,9 @@ async function signIn(e) {
       return;
     }
     setSession(r.body);
-    if (nextPage()) {
-      location.assign(nextPage());
+    const next = nextPage() || (landsOnDashboard() ? 'dashboard.html' : null);
+    if (next) {
+      location.assign(next);
       return;
     }
     $('#signin-dialog').close();

@@ -9,7 +9,7 @@
 import { get, qs } from './api.js';
 import { h, replace, $, eraYear, dateTime } from './dom.js';
 import { loadStatuses, statuses } from './statuses.js';
-import { readSession, showAccount, showError, signInHref } from './session.js';
+import { readSession, showAccount, showError, signInHref, landsOnDashboard, setLandsOnDashboard } from './session.js';
 
 const charts = new Map(); // canvas id → Chart, replaced when redrawn
 const state = { fy: null, user: null };
@@ -229,6 +229,9 @@ async function start() {
     return;
   }
   showAccount(state.user, showError);
+  const landing = $('#landing-dashboard');
+  landing.checked = landsOnDashboard();
+  landing.addEventListener('change', () => setLandsOnDashboard(landing.checked));
   $('#error-retry').addEventListener('click', () => location.reload());
   const fy = Number(new URLSearchParams(location.search).get('fy'));
   if (Number.isInteger(fy) && fy >= 2000 && fy <= 2100) state.fy = fy;

@@ -16,6 +16,20 @@ function dropHint() {
   try { localStorage.removeItem(HINT); } catch { /* storage off */ }
 }
 
+// Where a sign-in on the portal leads when no page asked for it: the
+// dashboard (the first screen of the day), unless this browser's user chose
+// the list instead (the check box on the dashboard).
+const LANDING = 'shinchoku.landing';
+export function landsOnDashboard() {
+  try { return localStorage.getItem(LANDING) !== 'list'; } catch { return true; }
+}
+export function setLandsOnDashboard(on) {
+  try {
+    if (on) localStorage.removeItem(LANDING);
+    else localStorage.setItem(LANDING, 'list');
+  } catch { /* storage off: the default stays */ }
+}
+
 // The portal's sign-in, coming back to this page (path and query) after.
 export const signInHref = () => `index.html?next=${encodeURIComponent(location.pathname.replace(/^.*\//, '') + location.search)}`;
 

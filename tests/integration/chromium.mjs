@@ -2,7 +2,18 @@
 // every browser test launches it, and the errors a page reports.
 import { createRequire } from 'node:module';
 
-export const contextOptions = { locale: 'ja-JP', timezoneId: 'Asia/Tokyo', viewport: { width: 1280, height: 900 } };
+// A sign-in on the portal leads to the dashboard unless the browser's user
+// chose the list (www/session.js); the tests of the list's pages make that
+// choice, pages.test.mjs tries the default (landingDefault).
+const LIST_FIRST = process.env.SHINCHOKU_TEST_URL ? {
+  cookies: [],
+  origins: [{ origin: new URL(process.env.SHINCHOKU_TEST_URL).origin, localStorage: [{ name: 'shinchoku.landing', value: 'list' }] }],
+} : undefined;
+export const contextOptions = {
+  locale: 'ja-JP', timezoneId: 'Asia/Tokyo', viewport: { width: 1280, height: 900 }, storageState: LIST_FIRST,
+};
+// The same, as a browser that has never chosen (the dashboard first).
+export const landingDefault = { ...contextOptions, storageState: undefined };
 
 // Required when called, not when imported: a test without a stack exits
 // 77 (skipped) before it, even where node_modules is missing.

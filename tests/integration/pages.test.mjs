@@ -14,7 +14,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { skipUnlessStack, signIn, anonymous, sql, activitiesOf, year, BASE, PASSWORD } from './accounts.mjs';
-import { launchChromium, collectErrors, contextOptions } from './chromium.mjs';
+import { launchChromium, collectErrors, contextOptions, landingDefault } from './chromium.mjs';
 
 skipUnlessStack();
 
@@ -56,8 +56,8 @@ after(async () => {
 
 // A page at 1366×768 for fn; a screenshot when fn fails; no console error
 // (but the HTTP statuses in allow, which the page answers itself).
-async function withPage(name, fn, allow = []) {
-  const context = await browser.newContext({ ...contextOptions, viewport: { width: 1366, height: 768 } });
+async function withPage(name, fn, allow = [], options = contextOptions) {
+  const context = await browser.newContext({ ...options, viewport: { width: 1366, height: 768 } });
   const page = await context.newPage();
   const errors = collectErrors(page, allow);
   try {
@@ -184,6 +184,44 @@ for (const [login, role] of [['koseki-staff', 'staff'], ['koseki-manager', 'mana
     });
   });
 }
+
+// A sign-in on the portal's own dialog, answered 200.
+async function signInHere(page, login) {
+  await page.click('#signin-open');
+  await page.fill('#login-id', login);
+  await page.fill('#login-password', PASSWORD);
+  const [answer] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/api/session') && r.request().method() === 'POST'),
+    page.click('#signin-submit')]);
+  assert.equal(answer.status(), 200);
+}
+
+test('sign-in: the dashboard is the first screen; unchecked there, the list is', { timeout: 60000 }, async () => {
+  await withPage('landing', async (page) => {
+    await page.goto(`${BASE}/index.html`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
+    await signInHere(page, 'koseki-staff');
+    await page.waitForURL((u) => u.pathname.endsWith('/dashboard.html'));
+    await ready(page);
+    assert.equal(await page.isChecked('#landing-dashboard'), true);
+    await page.uncheck('#landing-dashboard');
+    const [out] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/session') && r.request().method() === 'DELETE'),
+      page.click('#signout')]);
+    assert.equal(out.status(), 200);
+    await page.waitForURL((u) => u.pathname.endsWith('/index.html'));
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
+    await signInHere(page, 'koseki-staff');
+    await page.waitForSelector('#user-box:not([hidden])');
+    assert.match(page.url(), /\/index\.html$/);
+    // And back: checked again, the dashboard comes first again.
+    await page.goto(`${BASE}/dashboard.html`);
+    await ready(page);
+    assert.equal(await page.isChecked('#landing-dashboard'), false);
+    await page.check('#landing-dashboard');
+    assert.equal(await page.evaluate(() => localStorage.getItem('shinchoku.landing')), null);
+  }, [], landingDefault);
+});
 
 test('activity page: the seed\'s values, re-listings, every year side by side; history and requests need a sign-in', async () => {
   const api = (await anonymous.get('/api/activities/8')).body; // ペーパーレスの推進, re-listed as 2-1-①

@@ -1,19 +1,6 @@
 # The web image: Debian's nginx with our configuration and the front end.
 # Built by docker/compose.yml; see app.Dockerfile.
 
-# ---------------------------------------------------------------- vendor
-# The front end's libraries from npm, as package-lock.json pins them
-# (chart.js for the dashboard, read-excel-file for the .xlsx import; the
-# same files as scripts/dev's VENDOR_FILES); only their browser builds
-# reach the image.
-FROM debian:12 AS vendor
-RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends npm ca-certificates \
- && rm -rf /var/lib/apt/lists/* /var/cache/apt/*
-WORKDIR /src
-COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund --ignore-scripts
-
 # ---------------------------------------------------------------- web
 # Debian's nginx with our configuration, the security headers shared with the
 # development stack, and the front end. nginx runs as www-data (no root
@@ -27,9 +14,14 @@ COPY docker/nginx-site.conf docker/nginx-headers.conf docker/nginx-tls.conf /etc
 COPY conf/security-headers.conf /etc/nginx/security-headers.conf
 COPY docker/web-entrypoint.sh /usr/local/bin/shinchoku-web
 COPY docker/web-health.sh /usr/local/bin/shinchoku-web-health
+# www/vendor/ holds the front end's npm libraries (chart.js, read-excel-file),
+# put there by `scripts/dev vendor` before the build: npm from inside a
+# build may not reach the registry (intranets, TLS-inspecting proxies).
 COPY www/ /usr/share/shinchoku/www/
-COPY --from=vendor /src/node_modules/chart.js/dist/chart.umd.min.js \
-     /src/node_modules/read-excel-file/bundle/read-excel-file.min.js /usr/share/shinchoku/www/vendor/
+RUN for f in chart.umd.min.js read-excel-file.min.js; do \
+      test -s /usr/share/shinchoku/www/vendor/$f \
+      || { echo "www/vendor/$f is missing: run scripts/dev vendor before building" >&2; exit 1; }; \
+    done
 # nginx sends these precompressed copies (gzip_static) instead of
 # compressing the same files again for every request.
 RUN find /usr/share/shinchoku/www -type f \

@@ -1,5 +1,6 @@
 // Signed-in HTTP clients for the demo accounts that `scripts/dev` creates
 // (password shinchoku-dev), and helpers the write tests share.
+import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 
 export const BASE = process.env.SHINCHOKU_TEST_URL;
@@ -76,6 +77,30 @@ export async function restoreTexts(id, original) {
     { result: original.result, plan_next: original.plan_next, change_reason: original.change_reason },
     { headers: { 'If-Match': `"${now.version}"` } });
   if (r.status !== 200) throw new Error(`restoring ${id}: ${r.status} ${r.text}`);
+}
+
+// Puts an activity-year's status of FY2024 back as it was after a test's
+// status request (approved or not): withdraws what is pending, and where the
+// status moved, asks and approves the way back with the seed's reason, as
+// 戸籍住民課's staff and manager; the summary is the seed's again.
+export async function restoreStatus(id, original, approved) {
+  const staff = await signIn('koseki-staff');
+  const manager = await signIn('koseki-manager');
+  const pending = (await staff.get('/api/status-requests?state=pending')).body.items
+    .filter((r) => r.activity_id === id && r.fiscal_year === 2024);
+  for (const p of pending) await staff.post(`/api/status-requests/${p.id}/withdrawal`);
+  if (approved || (await year(id)).status !== original.status) {
+    const p = await staff.post(`/api/activities/${id}/years/2024/status-requests`,
+      { status: original.status, reason: original.change_reason });
+    assert.equal(p.status, 201, p.text);
+    const d = await manager.post(`/api/status-requests/${p.body.id}/decision`, { decision: 'approve', comment: '' });
+    assert.equal(d.status, 200, d.text);
+  }
+  const back = await year(id);
+  assert.equal(back.status, original.status);
+  assert.equal(back.change_reason, original.change_reason);
+  const s = (await anonymous.get('/api/reports/2024/summary')).body;
+  assert.deepEqual(s.counts.map((c) => c.count), [0, 102, 3, 0]);
 }
 
 export const auditCount = (entity, id) =>

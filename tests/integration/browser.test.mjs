@@ -4,7 +4,7 @@
 // that changes data puts the seed back, so ○102 △3 holds for the next one.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, skipUnlessStack, signIn, anonymous, activitiesOf, year, restoreTexts } from './accounts.mjs';
+import { BASE, skipUnlessStack, signIn, anonymous, activitiesOf, year, restoreTexts, restoreStatus } from './accounts.mjs';
 import { launchChromium, collectErrors, contextOptions } from './chromium.mjs';
 
 skipUnlessStack();
@@ -491,22 +491,6 @@ test('status change: staff requests ○→△ with a reason, the manager approve
     await staffUi.close();
     await managerUi.close();
     // The road back through the API: △→○ with the seed's reason.
-    const staff = await signIn('koseki-staff');
-    const manager = await signIn('koseki-manager');
-    const pending = (await staff.get('/api/status-requests?state=pending')).body.items
-      .filter((r) => r.activity_id === target.id && r.fiscal_year === 2024);
-    for (const p of pending) await staff.post(`/api/status-requests/${p.id}/withdrawal`);
-    if (approved || (await year(target.id)).status !== original.status) {
-      const p = await staff.post(`/api/activities/${target.id}/years/2024/status-requests`,
-        { status: original.status, reason: original.change_reason });
-      assert.equal(p.status, 201, p.text);
-      const d = await manager.post(`/api/status-requests/${p.body.id}/decision`, { decision: 'approve', comment: '' });
-      assert.equal(d.status, 200, d.text);
-    }
-    const back = await year(target.id);
-    assert.equal(back.status, original.status);
-    assert.equal(back.change_reason, original.change_reason);
-    const s = (await anonymous.get('/api/reports/2024/summary')).body;
-    assert.deepEqual(s.counts.map((c) => c.count), [0, 102, 3, 0]);
+    await restoreStatus(target.id, original, approved);
   }
 });

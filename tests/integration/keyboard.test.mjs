@@ -5,7 +5,7 @@
 // for the server's answer. The seed is put back through the API.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, skipUnlessStack, signIn, anonymous, activitiesOf, year } from './accounts.mjs';
+import { BASE, skipUnlessStack, signIn, activitiesOf, year, restoreStatus } from './accounts.mjs';
 import { launchChromium, collectErrors, contextOptions } from './chromium.mjs';
 
 skipUnlessStack();
@@ -149,23 +149,7 @@ test('keyboard: a status request ○→△ with its reason, approved by the mana
   } finally {
     await staffUi.context.close();
     await managerUi.context.close();
-    // Back through the API: △→○ with the seed's reason.
-    const staff = await signIn('koseki-staff');
-    const manager = await signIn('koseki-manager');
-    const pending = (await staff.get('/api/status-requests?state=pending')).body.items
-      .filter((r) => r.activity_id === target.id && r.fiscal_year === 2024);
-    for (const p of pending) await staff.post(`/api/status-requests/${p.id}/withdrawal`);
-    if (approved || (await year(target.id)).status !== original.status) {
-      const p = await staff.post(`/api/activities/${target.id}/years/2024/status-requests`,
-        { status: original.status, reason: original.change_reason });
-      assert.equal(p.status, 201, p.text);
-      const d = await manager.post(`/api/status-requests/${p.body.id}/decision`, { decision: 'approve', comment: '' });
-      assert.equal(d.status, 200, d.text);
-    }
-    const back = await year(target.id);
-    assert.equal(back.status, original.status);
-    assert.equal(back.change_reason, original.change_reason);
-    const s = (await anonymous.get('/api/reports/2024/summary')).body;
-    assert.deepEqual(s.counts.map((c) => c.count), [0, 102, 3, 0]);
+    // The road back through the API: △→○ with the seed's reason.
+    await restoreStatus(target.id, original, approved);
   }
 });

@@ -14,7 +14,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { skipUnlessStack, signIn, anonymous, sql, activitiesOf, year, BASE, PASSWORD } from './accounts.mjs';
-import { launchChromium, collectErrors, contextOptions, landingDefault } from './chromium.mjs';
+import { launchChromium, collectErrors, contextOptions, landingDefault, signInThroughPage } from './chromium.mjs';
 
 skipUnlessStack();
 
@@ -185,22 +185,11 @@ for (const [login, role] of [['koseki-staff', 'staff'], ['koseki-manager', 'mana
   });
 }
 
-// A sign-in on the portal's own dialog, answered 200.
-async function signInHere(page, login) {
-  await page.click('#signin-open');
-  await page.fill('#login-id', login);
-  await page.fill('#login-password', PASSWORD);
-  const [answer] = await Promise.all([
-    page.waitForResponse((r) => r.url().endsWith('/api/session') && r.request().method() === 'POST'),
-    page.click('#signin-submit')]);
-  assert.equal(answer.status(), 200);
-}
-
 test('sign-in: the dashboard is the first screen; unchecked there, the list is', { timeout: 60000 }, async () => {
   await withPage('landing', async (page) => {
     await page.goto(`${BASE}/index.html`);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
-    await signInHere(page, 'koseki-staff');
+    await signInThroughPage(page, 'koseki-staff');
     await page.waitForURL((u) => u.pathname.endsWith('/dashboard.html'));
     await ready(page);
     assert.equal(await page.isChecked('#landing-dashboard'), true);
@@ -211,8 +200,7 @@ test('sign-in: the dashboard is the first screen; unchecked there, the list is',
     assert.equal(out.status(), 200);
     await page.waitForURL((u) => u.pathname.endsWith('/index.html'));
     await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
-    await signInHere(page, 'koseki-staff');
-    await page.waitForSelector('#user-box:not([hidden])');
+    await signInThroughPage(page, 'koseki-staff');
     // The list (with the department first: ?department= may follow).
     assert.equal(new URL(page.url()).pathname, '/index.html');
     // And back: checked again, the dashboard comes first again.

@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import { skipUnlessStack, signIn, anonymous, sql, BASE } from './accounts.mjs';
 import { createPlan, removePlan } from './draft-plan.mjs';
 import { parseCsv } from './csv.mjs';
-import { launchChromium, collectErrors, contextOptions } from './chromium.mjs';
+import { launchChromium, collectErrors, contextOptions, signInThroughPage } from './chromium.mjs';
 
 skipUnlessStack();
 
@@ -335,11 +335,7 @@ test('the admin page defines a draft plan\'s terms', async () => {
     const errors = collectErrors(page, ['400']);
     await page.goto(`${BASE}/`);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 15000 });
-    await page.click('#signin-open');
-    await page.fill('#login-id', 'admin');
-    await page.fill('#login-password', 'shinchoku-dev');
-    await page.click('#signin-submit');
-    await page.waitForSelector('#user-box:not([hidden])');
+    await signInThroughPage(page, 'admin');
     await page.goto(`${BASE}/admin.html`);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 15000 });
     await page.selectOption('#scheme-plan', String(id));

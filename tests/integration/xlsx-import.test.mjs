@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { BASE, skipUnlessStack } from './accounts.mjs';
-import { launchChromium, collectErrors, contextOptions } from './chromium.mjs';
+import { launchChromium, collectErrors, contextOptions, signInThroughPage } from './chromium.mjs';
 
 skipUnlessStack();
 const require = createRequire(`${process.env.SHINCHOKU_SOURCE_DIR || process.cwd()}/package.json`);
@@ -23,11 +23,7 @@ async function adminImportPanel() {
   const errors = collectErrors(page, ['422']);
   await page.goto(`${BASE}/`);
   await page.waitForSelector('body[data-ready="true"]');
-  await page.click('#signin-open');
-  await page.fill('#login-id', 'admin');
-  await page.fill('#login-password', 'shinchoku-dev');
-  await page.click('#signin-submit');
-  await page.waitForSelector('#user-box:not([hidden])');
+  await signInThroughPage(page, 'admin');
   await page.goto(`${BASE}/admin.html`);
   await page.waitForSelector('body[data-ready="true"]');
   await page.selectOption('#import-fy', '2024');

@@ -64,6 +64,8 @@ export const FIELDS = {
   code_description: 'コードの説明',
   scale: '評価の区分',
   scale_name: '評価の名前',
+  scales: '評価',
+  status2: '二つ目の評価',
   comment: 'コメント',
   decision: '承認・差戻し',
   login: 'ログイン ID',

@@ -30,13 +30,15 @@ reason_of(const struct api_req *rq)
 }
 
 /* A level of the scale that needs a reason gets one (the database says so
- * too: status_request_reason). 0, or -1 with a 400 naming reason. */
+ * too: status_request_reason, for the record's own scheme; here only what
+ * holds in every scheme that knows the value). 0, or -1 with a 400 naming
+ * reason. */
 static int
 propose_check(const struct api_req *rq, struct http_response *res)
 {
 	const struct scale_level *level = scale_find(rq->b[P_STATUS].s);
 
-	if (level == NULL || !level->reason_required || !text_blank(reason_of(rq)))
+	if (level == NULL || !scale_reason_always(rq->b[P_STATUS].s) || !text_blank(reason_of(rq)))
 		return 0;
 	http_error(res, 400, "bad_field", "reason",
 	           "この区分（%s）に変更するには理由の入力が必要です。", level->mark);

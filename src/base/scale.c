@@ -13,6 +13,12 @@ static struct {
 	char marks[SCALE_MAX * 20]; /* each mark (16) and 、 (3) */
 } scale;
 
+static bool
+same_scale(const struct scale_level *a, const struct scale_level *b)
+{
+	return a->scheme == b->scheme && a->scale == b->scale;
+}
+
 void
 scale_set(const struct scale_level *levels, size_t n)
 {
@@ -24,7 +30,7 @@ scale_set(const struct scale_level *levels, size_t n)
 		memcpy(scale.levels, levels, n * sizeof *levels);
 	scale.n = n;
 	scale.described[0] = '\0';
-	for (i = 0; i < n && levels[i].scheme == levels[0].scheme; i++)
+	for (i = 0; i < n && same_scale(&levels[i], &levels[0]); i++)
 		len += (size_t)snprintf(scale.described + len, sizeof scale.described - len,
 		                        "%s%s (%s)", i ? ", " : "", levels[i].key, levels[i].mark);
 	scale.marks[0] = '\0';
@@ -83,6 +89,33 @@ const struct scale_level *
 scale_find_in(int scheme, const char *s)
 {
 	return find(scheme, s);
+}
+
+static bool
+reason_always(const char *s)
+{
+	size_t i;
+	bool any = false;
+
+	for (i = 0; i < scale.n; i++)
+		if (strcmp(scale.levels[i].key, s) == 0 || strcmp(scale.levels[i].mark, s) == 0) {
+			if (!scale.levels[i].reason_required)
+				return false;
+			any = true;
+		}
+	return any;
+}
+
+/* Before a refusal, read the scales again: a scheme defined since this
+ * copy was loaded may use the same key without the rule. */
+bool
+scale_reason_always(const char *s)
+{
+	if (scale_find(s) == NULL || !reason_always(s))
+		return false;
+	if (scale.reload != NULL && scale.reload(scale.ctx) != 0)
+		return true;
+	return reason_always(s);
 }
 
 const char *

@@ -2,8 +2,10 @@
  * table progress_status, one scale per scheme (sql/014), which is the one
  * definition. The db layer loads every scheme's levels at connect, and
  * again when a look-up misses (a scheme defined since); validators and the
- * imports read them from here. Keys are unique across schemes; marks only
- * within one. */
+ * imports read them from here. Keys and marks are unique within a scheme
+ * (sql/015), not across schemes: a look-up in any scheme yields the
+ * default scheme's level first, and the database resolves the value
+ * against the record's own scheme. */
 #ifndef SHINCHOKU_SCALE_H
 #define SHINCHOKU_SCALE_H
 
@@ -17,6 +19,7 @@ struct scale_level {
 	char mark[16]; /* ○ */
 	bool reason_required;
 	int scheme; /* scheme id; the first loaded level's scheme is the default */
+	int scale;  /* 1 or 2: which of the scheme's scales (sql/015) */
 };
 
 /* Replaces the scale with levels[0..n) (n at most SCALE_MAX), the default
@@ -32,6 +35,10 @@ bool scale_loaded(void);
 const struct scale_level *scale_find(const char *s);
 /* The level of scheme (0: the default) whose key or mark is s, or NULL. */
 const struct scale_level *scale_find_in(int scheme, const char *s);
+/* true when every level whose key or mark is s, in any scheme, needs a
+ * reason (a refusal that cannot be wrong before the record's scheme is
+ * known; the database judges the rest). */
+bool scale_reason_always(const char *s);
 /* "exceeded (◎), on_schedule (○), …" of the default scheme, for messages. */
 const char *scale_describe(void);
 /* "◎、○、△、×" of the default scheme, for the Japanese messages people read. */

@@ -227,38 +227,28 @@ parse_scheme(struct ctx *c, struct json_object *root)
 	return true;
 }
 
-/* The legend: with a scheme of the file's own, its scale (every level's
- * key, mark, short text, label, reason_required, counts_as_late and
- * min_rate); else it must agree with the marks and keys the portal knows. */
+/* A legend of the file's own scale (every level's key, mark, short text,
+ * label, reason_required, counts_as_late and min_rate) into *out: $.name,
+ * the scale's levels; other is the first scale's, whose keys this one may
+ * not repeat (a scheme's keys name one level: sql/015). */
 static bool
-parse_legend(struct ctx *c, struct json_object *root)
+own_legend(struct ctx *c, struct json_object *arr, const char *name, struct ds_level *out,
+           size_t *nout, const struct ds_level *other, size_t nother)
 {
-	struct json_object *arr, *e, *v;
+	struct json_object *e, *v;
 	const char *mark, *key, *label, *s;
-	const struct scale_level *known;
 	struct ds_level *l;
 	char where[64];
-	size_t i, j, n;
+	size_t i, j, n = json_object_array_length(arr);
 	bool b;
 
-	if (!array(c, root, "$", "status_legend", sizeof *c->ds->scale, &arr,
-	           (void **)&c->ds->scale, &n))
-		return false;
 	for (i = 0; i < n; i++) {
-		snprintf(where, sizeof where, "$.status_legend[%zu]", i);
+		snprintf(where, sizeof where, "$.%s[%zu]", name, i);
 		e = json_object_array_get_idx(arr, i);
 		if (!text(c, e, where, "mark", false, 4, &mark) ||
 		    !text(c, e, where, "key", false, 20, &key) ||
 		    !text(c, e, where, "label", false, 200, &label))
 			return false;
-		if (c->ds->scheme == NULL) {
-			known = scale_find_in(0, mark);
-			if (known == NULL || strcmp(known->mark, mark) != 0 ||
-			    strcmp(known->key, key) != 0)
-				return fail(c, "%s.key: %s is not the portal's key for %s", where,
-				            key, mark);
-			continue;
-		}
 		if (json_object_object_get_ex(e, "short", &v) &&
 		    !text(c, e, where, "short", false, 20, &s))
 			return false;
@@ -267,23 +257,89 @@ parse_legend(struct ctx *c, struct json_object *root)
 			return false;
 		if (!flag(c, e, where, "counts_as_late", &b))
 			return false;
-		l = &c->ds->scale[c->ds->nscale++];
+		l = &out[(*nout)++];
 		l->key = key, l->mark = mark;
 		if (!flag(c, e, where, "reason_required", &l->reason_required))
 			return false;
-		for (j = 0; j + 1 < c->ds->nscale; j++)
-			if (strcmp(c->ds->scale[j].key, key) == 0 ||
-			    strcmp(c->ds->scale[j].mark, mark) == 0)
+		for (j = 0; j + 1 < *nout; j++)
+			if (strcmp(out[j].key, key) == 0 || strcmp(out[j].mark, mark) == 0)
 				return fail(c, "%s: key %s or mark %s appears twice", where, key,
 				            mark);
+		for (j = 0; j < nother; j++)
+			if (strcmp(other[j].key, key) == 0)
+				return fail(c, "%s.key: %s is a key of $.status_legend already",
+				            where, key);
 	}
+	if (n == 0)
+		return fail(c, "$.%s: the scale needs at least one level", name);
+	return true;
+}
+
+/* The legend: with a scheme of the file's own, its scale (own_legend);
+ * else it must agree with the marks and keys the portal knows. */
+static bool
+parse_legend(struct ctx *c, struct json_object *root)
+{
+	struct json_object *arr, *e;
+	const char *mark, *key, *label;
+	const struct scale_level *known;
+	char where[64];
+	size_t i, n;
+
+	if (!array(c, root, "$", "status_legend", sizeof *c->ds->scale, &arr,
+	           (void **)&c->ds->scale, &n))
+		return false;
 	if (c->ds->scheme != NULL) {
-		if (n == 0)
-			return fail(c, "$.status_legend: the scale needs at least one level");
+		if (!own_legend(c, arr, "status_legend", c->ds->scale, &c->ds->nscale, NULL, 0))
+			return false;
 		json_object_object_add(c->ds->scheme, "scale", json_object_get(arr));
-		c->ds->scheme_json =
-		    json_object_to_json_string_ext(c->ds->scheme, JSON_C_TO_STRING_PLAIN);
+		return true;
 	}
+	for (i = 0; i < n; i++) {
+		snprintf(where, sizeof where, "$.status_legend[%zu]", i);
+		e = json_object_array_get_idx(arr, i);
+		if (!text(c, e, where, "mark", false, 4, &mark) ||
+		    !text(c, e, where, "key", false, 20, &key) ||
+		    !text(c, e, where, "label", false, 200, &label))
+			return false;
+		known = scale_find_in(0, mark);
+		if (known == NULL || strcmp(known->mark, mark) != 0 || strcmp(known->key, key) != 0)
+			return fail(c, "%s.key: %s is not the portal's key for %s", where, key,
+			            mark);
+	}
+	return true;
+}
+
+/* The second scale (sql/015): $.status2_legend exactly when $.scheme names
+ * scale2_name; then the definition's text, for scheme_create(). */
+static bool
+parse_legend2(struct ctx *c, struct json_object *root)
+{
+	struct json_object *arr, *name;
+	bool named, listed = json_object_object_get_ex(root, "status2_legend", &arr) && arr != NULL;
+	const char *s;
+	size_t n;
+
+	if (c->ds->scheme == NULL) {
+		if (listed)
+			return fail(c,
+			            "$.status2_legend: a second scale needs $.scheme.scale2_name");
+		return true;
+	}
+	named = json_object_object_get_ex(c->ds->scheme, "scale2_name", &name) && name != NULL;
+	if (named != listed)
+		return fail(c, "%s",
+		            named ? "$.status2_legend: missing ($.scheme names scale2_name)"
+		                  : "$.status2_legend: a second scale needs $.scheme.scale2_name");
+	if (named && (!text(c, c->ds->scheme, "$.scheme", "scale2_name", false, 20, &s) ||
+	              !array(c, root, "$", "status2_legend", sizeof *c->ds->scale2, &arr,
+	                     (void **)&c->ds->scale2, &n) ||
+	              !own_legend(c, arr, "status2_legend", c->ds->scale2, &c->ds->nscale2,
+	                          c->ds->scale, c->ds->nscale)))
+		return false;
+	if (named)
+		json_object_object_add(c->ds->scheme, "scale2", json_object_get(arr));
+	c->ds->scheme_json = json_object_to_json_string_ext(c->ds->scheme, JSON_C_TO_STRING_PLAIN);
 	return true;
 }
 
@@ -497,6 +553,30 @@ legend_marks(const struct dataset *ds, char *buf, size_t len)
 	return buf;
 }
 
+/* $.activities[i].status2: a mark of the second scale, or empty; absent
+ * when the plan has one scale. */
+static bool
+activity_status2(struct ctx *c, struct json_object *e, const char *where, struct ds_activity *a)
+{
+	struct json_object *v;
+	const char *mark;
+	size_t i;
+
+	a->status2 = NULL;
+	if (!json_object_object_get_ex(e, "status2", &v) || v == NULL)
+		return true;
+	if (c->ds->nscale2 == 0)
+		return fail(c, "%s.status2: the plan has one scale ($.status2_legend)", where);
+	if (!text(c, e, where, "status2", true, 4, &mark))
+		return false;
+	for (i = 0; *mark != '\0' && i < c->ds->nscale2; i++)
+		if (strcmp(c->ds->scale2[i].mark, mark) == 0)
+			a->status2 = c->ds->scale2[i].key;
+	if (*mark != '\0' && a->status2 == NULL)
+		return fail(c, "%s.status2: must be a mark of $.status2_legend", where);
+	return true;
+}
+
 static bool
 parse_activity(struct ctx *c, struct json_object *e, const char *where, size_t i)
 {
@@ -521,6 +601,8 @@ parse_activity(struct ctx *c, struct json_object *e, const char *where, size_t i
 			            where, legend_marks(c->ds, marks, sizeof marks));
 		a->status = key;
 	}
+	if (!activity_status2(c, e, where, a))
+		return false;
 	a->relisted_of = -1;
 	if (!json_object_object_get_ex(e, "relisted_of_seq", &v))
 		return fail(c, "%s.relisted_of_seq: missing", where);
@@ -864,10 +946,11 @@ dataset_parse(const char *buf, size_t len, char *err, size_t errlen)
 		ok = fail(&c, "the progress scale is not loaded: the marks cannot be checked");
 	else
 		ok = parse_plan(&c, c.ds->root) && parse_scheme(&c, c.ds->root) &&
-		     parse_legend(&c, c.ds->root) && parse_goals(&c, c.ds->root) &&
-		     parse_measures(&c, c.ds->root) && parse_activities(&c, c.ds->root) &&
-		     check_counts(&c, c.ds->root) && parse_footnotes(&c, c.ds->root) &&
-		     parse_indicators(&c, c.ds->root) && parse_timeline(&c, c.ds->root);
+		     parse_legend(&c, c.ds->root) && parse_legend2(&c, c.ds->root) &&
+		     parse_goals(&c, c.ds->root) && parse_measures(&c, c.ds->root) &&
+		     parse_activities(&c, c.ds->root) && check_counts(&c, c.ds->root) &&
+		     parse_footnotes(&c, c.ds->root) && parse_indicators(&c, c.ds->root) &&
+		     parse_timeline(&c, c.ds->root);
 	free(c.relisted_seq);
 	if (c.has_code_re)
 		regfree(&c.code_re);
@@ -908,6 +991,7 @@ dataset_free(struct dataset *ds)
 	}
 	free(ds->goals);
 	free(ds->scale);
+	free(ds->scale2);
 	json_object_put(ds->scheme);
 	free(ds->measures);
 	free(ds->activities);

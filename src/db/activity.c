@@ -64,7 +64,7 @@
 	" FROM page p CROSS JOIN f JOIN activity a ON a.id = p.id"                                 \
 	" JOIN measure m ON m.id = p.measure_id"                                                   \
 	" LEFT JOIN activity_year y ON y.activity_id = p.id AND y.fiscal_year = f.fy"              \
-	" LEFT JOIN progress_status s ON s.key = y.status "                                        \
+	" LEFT JOIN progress_status s ON s.scheme_id = y.scheme_id AND s.key = y.status "          \
 	"UNION ALL "                                                                               \
 	"SELECT p.n, 2, d.id, NULL, d.name, NULL, NULL, NULL, NULL, NULL, ad.position, NULL,"     \
 	" NULL, NULL, NULL, NULL, NULL, NULL"                                                      \
@@ -99,10 +99,13 @@ const struct db_stmt db_activity_stmts[] = {
 	 "  FROM placement r JOIN measure rm ON rm.id = r.measure_id"
 	 "  WHERE r.activity_id = a.id AND r.relisted),"
 	 " 'years', (SELECT coalesce(json_agg(json_build_object('fiscal_year', y.fiscal_year,"
-	 "   'status', y.status, 'status_mark', s.mark, 'change_reason', y.change_reason,"
+	 "   'status', y.status, 'status_mark', s.mark, 'status2', y.status2,"
+	 "   'status2_mark', s2.mark, 'change_reason', y.change_reason,"
 	 "   'result', y.result, 'plan_next', y.plan_next, 'version', y.version,"
 	 "   'updated_at', y.updated_at) ORDER BY y.fiscal_year), '[]')"
-	 "  FROM activity_year y LEFT JOIN progress_status s ON s.key = y.status"
+	 "  FROM activity_year y"
+	 "  LEFT JOIN progress_status s ON s.scheme_id = y.scheme_id AND s.key = y.status"
+	 "  LEFT JOIN progress_status s2 ON s2.scheme_id = y.scheme_id AND s2.key = y.status2"
 	 "  WHERE y.activity_id = a.id))::text "
 	 "FROM activity a JOIN plan p ON p.id = a.plan_id JOIN measure m ON m.id = a.measure_id"
 	 " JOIN goal g ON g.id = m.goal_id"

@@ -49,8 +49,8 @@ const struct db_stmt db_dataset_stmts[] = {
      3},
     {"dataset_activity_year",
      "INSERT INTO activity_year (activity_id, fiscal_year, status, change_reason, result,"
-     " plan_next) VALUES ($1, $2, $3, $4, $5, $6)",
-     6},
+     " plan_next, status2) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+     7},
     {"dataset_footnote", "INSERT INTO footnote (plan_id, mark, body) VALUES ($1, $2, $3)", 3},
     {"dataset_indicator",
      "INSERT INTO indicator (plan_id, goal_id, position, name, unit)"
@@ -204,16 +204,17 @@ imp_years(struct imp *im, size_t row)
 {
 	const struct ds_activity *a = &im->ds->activities[row];
 	char aid[24], prev[24], fy[24];
-	const char *p1[6] = {aid, prev, NULL, "", a->result_prev, ""};
-	const char *p2[6] = {aid, fy, a->status, a->change_reason, a->result, a->plan_next};
+	const char *p1[7] = {aid, prev, NULL, "", a->result_prev, "", NULL};
+	const char *p2[7] = {aid,       fy,           a->status, a->change_reason,
+	                     a->result, a->plan_next, a->status2};
 	enum db_rc rc;
 
 	dbi_int(aid, im->activity_ids[row]);
 	dbi_int(prev, im->ds->report_fiscal_year - 1);
 	dbi_int(fy, im->ds->report_fiscal_year);
-	if ((rc = imp_run(im, a->name, "dataset_activity_year", 6, p1, NULL)) != DB_OK)
+	if ((rc = imp_run(im, a->name, "dataset_activity_year", 7, p1, NULL)) != DB_OK)
 		return rc;
-	return imp_run(im, a->name, "dataset_activity_year", 6, p2, NULL);
+	return imp_run(im, a->name, "dataset_activity_year", 7, p2, NULL);
 }
 
 /* The entry's place in its measure's table, counting re-listed rows too. */

@@ -30,7 +30,8 @@ struct ds_activity {
 	int seq;
 	int measure; /* index into measures */
 	const char *name;
-	const char *status; /* key (on_schedule), NULL on a re-listed row */
+	const char *status;  /* key (on_schedule), NULL on a re-listed row */
+	const char *status2; /* key of the second scale (sql/015), or NULL */
 	const char *change_reason;
 	const char *result_prev; /* result of report_fiscal_year - 1 */
 	const char *result;      /* result of report_fiscal_year */
@@ -80,6 +81,8 @@ struct dataset {
 	const char *scheme_json;
 	struct ds_level *scale; /* the legend's levels, with a scheme */
 	size_t nscale;
+	struct ds_level *scale2; /* $.status2_legend's, with a second scale */
+	size_t nscale2;
 	const char *title;
 	int adopted_year, adopted_month;
 	int report_fiscal_year;

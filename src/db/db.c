@@ -106,9 +106,9 @@ static int
 load_scale(struct db *db)
 {
 	struct scale_level levels[SCALE_MAX];
-	PGresult *r =
-	    PQexec(db->conn, "SELECT key, mark, reason_required, scheme_id FROM progress_status"
-	                     " ORDER BY scheme_id <> 1, scheme_id, position");
+	PGresult *r = PQexec(
+	    db->conn, "SELECT key, mark, reason_required, scheme_id, scale FROM progress_status"
+	              " ORDER BY scheme_id <> 1, scheme_id, scale, position");
 	int i, n;
 
 	if (!result_ok(r) || (n = PQntuples(r)) == 0) {
@@ -125,6 +125,7 @@ load_scale(struct db *db)
 		snprintf(levels[i].mark, sizeof levels[i].mark, "%s", PQgetvalue(r, i, 1));
 		levels[i].reason_required = strcmp(PQgetvalue(r, i, 2), "t") == 0;
 		levels[i].scheme = atoi(PQgetvalue(r, i, 3));
+		levels[i].scale = atoi(PQgetvalue(r, i, 4));
 	}
 	scale_set(levels, (size_t)n);
 	scale_set_reload(reload_scale, db);

@@ -13,7 +13,8 @@
  * when that was no user: the seed, a SQL session). */
 #define YEAR_JSON                                                                                  \
 	"SELECT json_build_object('activity_id', y.activity_id, 'fiscal_year', y.fiscal_year,"     \
-	" 'status', y.status, 'status_mark', s.mark, 'change_reason', y.change_reason,"            \
+	" 'status', y.status, 'status_mark', s.mark, 'status2', y.status2,"                        \
+	" 'status2_mark', s2.mark, 'change_reason', y.change_reason,"                              \
 	" 'result', y.result, 'plan_next', y.plan_next, 'version', y.version,"                     \
 	" 'updated_at', y.updated_at,"                                                             \
 	" 'updated_by', (SELECT CASE WHEN u.id IS NOT NULL THEN json_build_object('id', u.id,"     \
@@ -25,8 +26,17 @@
 	" 'pending_request', (SELECT json_build_object('id', r.id, 'status', r.to_status,"         \
 	"     'requested_by', r.requested_by) FROM status_request r"                               \
 	"   WHERE r.activity_id = y.activity_id AND r.fiscal_year = y.fiscal_year"                 \
+	"     AND r.state = 'pending' ORDER BY r.scale LIMIT 1)," /* One pending request per scale \
+	                                                             (sql/015); the one above is   \
+	                                                             the first. */                 \
+	" 'pending_requests', (SELECT coalesce(json_agg(json_build_object('id', r.id,"             \
+	"     'scale', r.scale, 'status', r.to_status, 'requested_by', r.requested_by)"            \
+	"     ORDER BY r.scale), '[]') FROM status_request r"                                      \
+	"   WHERE r.activity_id = y.activity_id AND r.fiscal_year = y.fiscal_year"                 \
 	"     AND r.state = 'pending'))::text, y.version"                                          \
-	" FROM activity_year y LEFT JOIN progress_status s ON s.key = y.status"                    \
+	" FROM activity_year y"                                                                    \
+	" LEFT JOIN progress_status s ON s.scheme_id = y.scheme_id AND s.key = y.status"           \
+	" LEFT JOIN progress_status s2 ON s2.scheme_id = y.scheme_id AND s2.key = y.status2"       \
 	" WHERE y.activity_id = $1 AND y.fiscal_year = $2"
 
 /* clang-format off */

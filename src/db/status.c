@@ -14,7 +14,8 @@
 	"json_build_object('id', r.id, 'activity_id', r.activity_id,"                              \
 	" 'activity_name', a.name, 'measure_code', m.code, 'fiscal_year', r.fiscal_year,"          \
 	" 'from_status', r.from_status, 'from_mark', fs.mark,"                                     \
-	" 'to_status', r.to_status, 'to_mark', ts.mark, 'reason', r.reason, 'state', r.state,"     \
+	" 'to_status', r.to_status, 'to_mark', ts.mark, 'scale', r.scale, 'reason', r.reason,"     \
+	" 'state', r.state,"                                                                       \
 	" 'requested_by', json_build_object('id', q.id, 'login', q.login,"                         \
 	"   'display_name', q.display_name),"                                                      \
 	" 'requested_at', r.requested_at,"                                                         \
@@ -28,18 +29,26 @@
 	" FROM status_request r JOIN activity a ON a.id = r.activity_id"                           \
 	" JOIN measure m ON m.id = a.measure_id JOIN app_user q ON q.id = r.requested_by"          \
 	" LEFT JOIN app_user d ON d.id = r.decided_by"                                             \
-	" LEFT JOIN progress_status fs ON fs.key = r.from_status"                                  \
-	" JOIN progress_status ts ON ts.key = r.to_status"
+	" LEFT JOIN progress_status fs ON fs.scheme_id = r.scheme_id AND fs.key = r.from_status"   \
+	" JOIN progress_status ts ON ts.scheme_id = r.scheme_id AND ts.key = r.to_status"
 
 /* clang-format off */
 const struct db_stmt db_status_stmts[] = {
     {"sr_get", "SELECT " REQUEST_JSON "::text" REQUEST_FROM " WHERE r.id = $1", 1},
-    /* $1 activity, $2 year, $3 new status, $4 reason. */
+    /* $1 activity, $2 year, $3 new status, $4 reason. $3 is the key the
+     * door found in any scheme (scale.h): the level of the record's own
+     * scheme with that key, else with that level's mark (sql/015); the
+     * value it moves from is that level's scale's. */
     {"sr_create",
      "INSERT INTO status_request (activity_id, fiscal_year, from_status, to_status, reason,"
      " requested_by)"
-     " SELECT y.activity_id, y.fiscal_year, y.status, $3, $4, app_current_user()"
-     " FROM activity_year y WHERE y.activity_id = $1 AND y.fiscal_year = $2"
+     " SELECT y.activity_id, y.fiscal_year, CASE t.scale WHEN 2 THEN y.status2 ELSE y.status END,"
+     " coalesce(t.key, $3), $4, app_current_user()"
+     " FROM activity_year y LEFT JOIN LATERAL (SELECT s.key, s.scale FROM progress_status s"
+     "   WHERE s.scheme_id = y.scheme_id AND (s.key = $3 OR s.mark IN"
+     "     (SELECT o.mark FROM progress_status o WHERE o.key = $3))"
+     "   ORDER BY s.key = $3 DESC, s.scale LIMIT 1) t ON true"
+     " WHERE y.activity_id = $1 AND y.fiscal_year = $2"
      "   AND app_may_edit(y.activity_id, ARRAY['staff', 'manager', 'admin'])"
      " RETURNING id",
      4},
@@ -60,14 +69,15 @@ const struct db_stmt db_status_stmts[] = {
      " decided_at = now(), comment = $3, version = r.version + 1"
      " WHERE r.id = $1 AND r.state = 'pending' AND r.requested_by <> app_current_user()"
      "   AND app_may_edit(r.activity_id, ARRAY['manager', 'admin'])"
-     " RETURNING r.activity_id, r.fiscal_year, r.to_status, r.reason",
+     " RETURNING r.activity_id, r.fiscal_year, r.to_status, r.reason, r.scale",
      3},
     /* The approved status and its reason reach the record in the same
      * transaction (activity_year's guard checks that). */
     {"sr_apply",
-     "UPDATE activity_year SET status = $3, change_reason = $4, version = version + 1,"
-     " updated_at = now() WHERE activity_id = $1 AND fiscal_year = $2",
-     4},
+     "UPDATE activity_year SET status = CASE WHEN $5 = 2 THEN status ELSE $3 END,"
+     " status2 = CASE WHEN $5 = 2 THEN $3 ELSE status2 END, change_reason = $4,"
+     " version = version + 1, updated_at = now() WHERE activity_id = $1 AND fiscal_year = $2",
+     5},
     /* Why a request could not be withdrawn or decided: its state, is it
      * the user's own, may the user decide it. */
     {"sr_why",
@@ -212,7 +222,7 @@ change_tx(struct db *db, void *arg)
 {
 	struct sr_change *c = arg;
 	const char *p[3] = {c->id, c->decision, c->comment};
-	const char *apply[4];
+	const char *apply[5];
 	PGresult *r;
 	enum db_rc rc;
 
@@ -229,7 +239,8 @@ change_tx(struct db *db, void *arg)
 	if (c->decision != NULL && strcmp(c->decision, "approved") == 0) {
 		apply[0] = PQgetvalue(r, 0, 0), apply[1] = PQgetvalue(r, 0, 1);
 		apply[2] = PQgetvalue(r, 0, 2), apply[3] = PQgetvalue(r, 0, 3);
-		rc = dbi_do(db, "sr_apply", 4, apply);
+		apply[4] = PQgetvalue(r, 0, 4); /* the scale it moves */
+		rc = dbi_do(db, "sr_apply", 5, apply);
 	}
 	PQclear(r);
 	return rc == DB_OK ? dbi_json(db, "sr_get", 1, p, &c->json) : rc;

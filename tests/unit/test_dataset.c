@@ -21,10 +21,10 @@ setup(void **state)
 
 	/* The scale of sql/001_schema.sql, as a connect would load it. */
 	static const struct scale_level levels[] = {
-	    {"exceeded", "◎", false, 1},
-	    {"on_schedule", "○", false, 1},
-	    {"delayed", "△", true, 1},
-	    {"not_started", "×", true, 1},
+	    {"exceeded", "◎", false, 1, 1},
+	    {"on_schedule", "○", false, 1, 1},
+	    {"delayed", "△", true, 1, 1},
+	    {"not_started", "×", true, 1, 1},
 	};
 
 	(void)state;

@@ -28,8 +28,8 @@ static void
 test_scale(void **state)
 {
 	static const struct scale_level levels[] = {
-	    {"exceeded", "◎", false, 1},
-	    {"delayed", "△", true, 1},
+	    {"exceeded", "◎", false, 1, 1},
+	    {"delayed", "△", true, 1, 1},
 	};
 	const struct scale_level *l;
 
@@ -53,8 +53,9 @@ static void
 test_scales(void **state)
 {
 	static const struct scale_level levels[] = {
-	    {"on_schedule", "○", false, 1}, {"delayed", "△", true, 1}, {"grade_a", "A", false, 7},
-	    {"grade_d", "D", true, 7},      {"done", "○", false, 8},
+	    {"on_schedule", "○", false, 1, 1}, {"delayed", "△", true, 1, 1},
+	    {"grade_a", "A", false, 7, 1},     {"grade_d", "D", true, 7, 1},
+	    {"done", "○", false, 8, 1},
 	};
 	const struct scale_level *l;
 

@@ -39,10 +39,10 @@ static inline void
 test_load_scale(void)
 {
 	static const struct scale_level levels[] = {
-	    {"exceeded", "◎", false, 1},
-	    {"on_schedule", "○", false, 1},
-	    {"delayed", "△", true, 1},
-	    {"not_started", "×", true, 1},
+	    {"exceeded", "◎", false, 1, 1},
+	    {"on_schedule", "○", false, 1, 1},
+	    {"delayed", "△", true, 1, 1},
+	    {"not_started", "×", true, 1, 1},
 	};
 
 	scale_set(levels, sizeof levels / sizeof levels[0]);

@@ -1,0 +1,106 @@
+// Status keys are a scheme's own, and a scheme may have two scales (issue
+// 15, sql/015): data/example-2scale-plan.json (実施状況 未・中・完 and
+// 達成度 未達・一部・達成) reuses Nakano's keys not_started and on_schedule
+// with other marks and rules. It is imported with `shinchoku import`; each
+// plan's requests are judged by its own scale, and the summary counts per
+// scale. The plan is removed at the end, so the seed stays as it was.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { skipUnlessStack, signIn, anonymous, sql } from './accounts.mjs';
+import { removePlan } from './draft-plan.mjs';
+
+skipUnlessStack();
+
+const SRC = process.env.SHINCHOKU_SOURCE_DIR || process.cwd();
+const FILE = `${SRC}/data/example-2scale-plan.json`;
+const example = JSON.parse(readFileSync(FILE, 'utf8'));
+
+let plan;
+let admin;
+let lastDepartment;
+
+before(async () => {
+  lastDepartment = Number(sql('SELECT coalesce(max(id), 0) FROM department'));
+  const r = spawnSync(process.env.SHINCHOKU_BIN,
+    ['import', `--config=${process.env.SHINCHOKU_TEST_CONFIG}`, FILE], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  plan = Number(sql(`SELECT id FROM plan WHERE title = '${example.plan.title}'`));
+  admin = await signIn('admin');
+});
+
+after(() => {
+  if (plan) removePlan(plan);
+  if (lastDepartment !== undefined) sql(`DELETE FROM department WHERE id > ${lastDepartment}`);
+});
+
+const yearOf = async (id) => (await anonymous.get(`/api/activities/${id}`)).body.years
+  .find((y) => y.fiscal_year === 2024);
+const activityOf = (name) => Number(sql(`SELECT id FROM activity WHERE plan_id = ${plan} AND name = '${name}'`));
+
+test('the plan has two scales; keys shared with Nakano are its own levels', async () => {
+  const p = (await anonymous.get(`/api/plans/${plan}`)).body;
+  assert.deepEqual(p.scheme.scales.map((s) => s.name), ['実施状況', '達成度']);
+  assert.deepEqual(p.scheme.scale.map((l) => `${l.key}:${l.mark}`), ['not_started:未', 'on_schedule:中', 'done:完']);
+  assert.deepEqual(p.scheme.scale2.map((l) => l.mark), ['未達', '一部', '達成']);
+  const y = await yearOf(activityOf('電子納付'));
+  assert.equal(y.status, 'on_schedule');
+  assert.equal(y.status_mark, '中');
+  assert.equal(y.status2, 'partly');
+  assert.equal(y.status2_mark, '一部');
+  // Nakano's on_schedule is still ○.
+  const nakano = Number(sql("SELECT y.activity_id FROM activity_year y JOIN activity a ON a.id = y.activity_id WHERE a.plan_id = 1 AND y.fiscal_year = 2024 AND y.status = 'on_schedule' ORDER BY 1 LIMIT 1"));
+  assert.equal((await yearOf(nakano)).status_mark, '○');
+});
+
+test('summary: counts per scale, late by the second scale\'s rule', async () => {
+  const s = (await anonymous.get(`/api/reports/2024/summary?plan=${plan}`)).body;
+  assert.equal(s.scale_name, '実施状況');
+  assert.deepEqual(Object.fromEntries(s.counts.map((c) => [c.mark, c.count])), example.status_counts_reported);
+  assert.equal(s.scales.length, 2);
+  assert.deepEqual(Object.fromEntries(s.scales[1].counts.map((c) => [c.mark, c.count])), { 未達: 1, 一部: 1, 達成: 1 });
+  assert.equal(s.scales[1].late, 1);
+  assert.equal(s.late, 0);
+  const seed = (await anonymous.get('/api/reports/2024/summary')).body;
+  assert.equal(seed.scales.length, 1);
+  assert.equal(seed.late, 3);
+});
+
+test('each plan is judged by its own scale', async () => {
+  const id = activityOf('申請の電子化');
+  // Nakano's key delayed is no level of this plan.
+  let r = await admin.post(`/api/activities/${id}/years/2024/status-requests`, { status: 'delayed', reason: 'x' });
+  assert.equal(r.status, 400, r.text);
+  assert.equal(r.body.error.field, 'status');
+  assert.match(r.body.error.message, /実施状況の区分（未・中・完）にありません/);
+  // not_started needs no reason here (Nakano's × does).
+  r = await admin.post(`/api/activities/${id}/years/2024/status-requests`, { status: 'not_started' });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.to_mark, '未');
+  assert.equal(r.body.scale, 1);
+  // A second-scale level: its own request, beside the first, with its reason rule.
+  r = await admin.post(`/api/activities/${id}/years/2024/status-requests`, { status: 'unmet' });
+  assert.equal(r.status, 400, r.text);
+  assert.equal(r.body.error.field, 'reason');
+  assert.match(r.body.error.message, /理由/);
+  r = await admin.post(`/api/activities/${id}/years/2024/status-requests`, { status: 'unmet', reason: '遅れ' });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.scale, 2);
+  assert.equal(r.body.from_mark, '達成');
+  assert.equal(sql(`SELECT string_agg(scale::text, ',' ORDER BY scale) FROM status_request
+    WHERE activity_id = ${id} AND state = 'pending'`), '1,2');
+  // Nakano's × still needs a reason.
+  const nakano = Number(sql("SELECT y.activity_id FROM activity_year y JOIN activity a ON a.id = y.activity_id WHERE a.plan_id = 1 AND y.fiscal_year = 2024 AND y.status = 'on_schedule' ORDER BY 1 LIMIT 1"));
+  r = await admin.post(`/api/activities/${nakano}/years/2024/status-requests`, { status: 'not_started' });
+  assert.equal(r.status, 400, r.text);
+  assert.equal(r.body.error.field, 'reason');
+});
+
+test('the database refuses a key of another scheme or scale', () => {
+  const id = activityOf('予約システム');
+  assert.throws(() => sql(`UPDATE activity_year SET status = 'exceeded' WHERE activity_id = ${id} AND fiscal_year = 2024`),
+    /「exceeded」はこの計画の実施状況の区分/);
+  assert.throws(() => sql(`UPDATE activity_year SET status2 = 'done' WHERE activity_id = ${id} AND fiscal_year = 2024`),
+    /「done」はこの計画の達成度の区分/);
+});

@@ -108,7 +108,7 @@ static const struct db_refusal db_refusals[] = {
 	{"23505", "progress_status_short_once", 400, "bad_field", "scale",
 	 "区分の短い名前が重複しています。"},
 	/* Keys are a scheme's own (sql/015): another plan may use the same. */
-	{"23505", "progress_status_pkey", 400, "bad_field", "scale",
+	{"23505", "progress_status_pkey", 409, "conflict", "scale",
 	 "区分のキーが重複しています。一つの定義の中では別々のキーにしてください。"},
 	{"23514", "status2_in_scheme", 400, "bad_field", "status2", NULL},
 	{"23514", "scheme_scale2_name", 400, "bad_field", "scales",

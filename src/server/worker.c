@@ -19,6 +19,7 @@
 
 #include "api.h"
 #include "crypto.h"
+#include "fcgi_out.h"
 #include "db.h"
 #include "http.h"
 #include "log.h"
@@ -103,44 +104,51 @@ read_request(FCGX_Request *r, struct http_request *req, size_t limit, struct htt
 	return read_body(r, req, limit, res);
 }
 
-/* Writes one header line. Returns 0, or -1 when it cannot be written
- * whole (a value with a line break would split the header block). */
+/* Adds one header line to the block. Returns 0, or -1 when it cannot be
+ * written whole (a value with a line break would split the header block). */
 static int
-put_header(FCGX_Request *r, const char *name, const char *value)
+put_header(FILE *head, const char *name, const char *value)
 {
 	if (strpbrk(name, "\r\n:") != NULL || strpbrk(value, "\r\n") != NULL)
 		return -1;
-	if (FCGX_PutS(name, r->out) < 0 || FCGX_PutS(": ", r->out) < 0 ||
-	    FCGX_PutS(value, r->out) < 0 || FCGX_PutS("\r\n", r->out) < 0)
-		return -1;
+	fprintf(head, "%s: %s\r\n", name, value);
 	return 0;
 }
 
-/* The CGI response header block, then the body. Numbers are formatted
- * here with snprintf: libfcgi's FCGX_FPrintF has its own printf, which
- * does not know %zu and silently dropped the rest of the format. */
-static void
+/* The CGI response header block, then the body, in one write (fcgi_out.h).
+ * Numbers are formatted here: libfcgi's FCGX_FPrintF has its own printf,
+ * which does not know %zu. Returns -1 when the block could not be made. */
+static int
 write_response(FCGX_Request *r, const struct http_request *req, const struct http_response *res)
 {
-	char status[64], length[32];
-	size_t i;
+	char *block = NULL;
+	size_t block_len = 0, i;
+	FILE *head = open_memstream(&block, &block_len);
+	int rc;
 
-	snprintf(status, sizeof status, "%d %s", res->status, http_status_text(res->status));
-	snprintf(length, sizeof length, "%zu", res->body_len);
-	put_header(r, "Status", status);
-	put_header(r, "Content-Type",
+	if (head == NULL)
+		return -1;
+	fprintf(head, "Status: %d %s\r\n", res->status, http_status_text(res->status));
+	put_header(head, "Content-Type",
 	           res->content_type ? res->content_type : "application/json; charset=utf-8");
-	put_header(r, "Content-Length", length);
+	fprintf(head, "Content-Length: %zu\r\n", res->body_len);
 	if (http_get_header(res, "Cache-Control") == NULL)
-		put_header(r, "Cache-Control", "no-cache");
-	put_header(r, "X-Content-Type-Options", "nosniff");
+		put_header(head, "Cache-Control", "no-cache");
+	put_header(head, "X-Content-Type-Options", "nosniff");
 	for (i = 0; i < res->nheaders; i++)
-		if (put_header(r, res->headers[i].name, res->headers[i].value) != 0)
+		if (put_header(head, res->headers[i].name, res->headers[i].value) != 0)
 			log_error("header %s not written: it holds a line break",
 			          res->headers[i].name);
-	FCGX_PutS("\r\n", r->out);
-	if (req->method != HTTP_HEAD && res->body_len > 0)
-		FCGX_PutStr(res->body, (int)res->body_len, r->out);
+	fputs("\r\n", head);
+	if (fclose(head) != 0) {
+		free(block);
+		return -1;
+	}
+	rc = fcgi_out_write(r, block, block_len,
+	                    req->method != HTTP_HEAD && res->body_len > 0 ? res->body : NULL,
+	                    res->body_len);
+	free(block);
+	return rc;
 }
 
 static long long
@@ -177,7 +185,9 @@ serve_one(FCGX_Request *r, struct db *db, const struct config *cfg, struct metri
 		http_response_free(&res);
 		http_error(&res, 500, "internal", NULL, "no response was produced");
 	}
-	write_response(r, &req, &res);
+	if (write_response(r, &req, &res) != 0)
+		log_error("%s %s: the answer could not be sent",
+		          req.method_name ? req.method_name : "-", req.path ? req.path : "-");
 	us = micros_since(&t0);
 	log_request(req.method_name ? req.method_name : "-", req.path ? req.path : "-", res.status,
 	            us);

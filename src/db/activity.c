@@ -30,6 +30,16 @@
 	"EXISTS (SELECT 1 FROM activity_search s WHERE s.activity_id = a.activity_id"                       \
 	" AND s.fiscal_year = coalesce(y.fiscal_year, 0)"                                          \
 	" AND s.folded LIKE app_like_anywhere(app_fold($7::text)))"
+/* The same match as ACTIVITY_Q, read the other way round: the texts of the
+ * year (and the year-less ones) that contain q, under the index on
+ * (fiscal_year, folded) of sql/016, then their activities; the year's text
+ * counts for an activity with a record that year, the year-less one for an
+ * activity without. */
+#define ACTIVITY_Q_FROM                                                                            \
+	"f CROSS JOIN activity_search s JOIN activity_rank a ON a.activity_id = s.activity_id"
+#define ACTIVITY_Q_FILTER                                                                          \
+	"s.fiscal_year IN (f.fy, 0) AND s.fiscal_year = coalesce(y.fiscal_year, 0)"                \
+	" AND s.folded LIKE app_like_anywhere(app_fold($7::text))"
 #define ACTIVITY_DEPT                                                                              \
 	"EXISTS (SELECT 1 FROM activity_department ad"                                             \
 	" WHERE ad.activity_id = a.activity_id AND ad.department_id = $4::int)"
@@ -43,12 +53,15 @@
  * twice); filtered, matched is computed once for both (MATERIALIZED). */
 #define ACTIVITY_LIST(filter) ACTIVITY_LIST_AS("MATERIALIZED", filter)
 #define ACTIVITY_LIST_AS(materialized, filter)                                                     \
+	ACTIVITY_LIST_FROM(materialized, "f CROSS JOIN activity_rank a", filter)
+/* A search starts from the year's matching texts (ACTIVITY_Q_FROM). */
+#define ACTIVITY_LIST_FROM(materialized, from, filter)                                             \
 	"WITH f AS (SELECT coalesce($6::int, (SELECT max(fiscal_year) FROM activity_year)) AS fy," \
 	"  $1::int AS plan, $2::int AS goal, $3::text AS measure, $4::int AS dept,"                \
 	"  $5::text AS status, $7::text AS q), "                                                   \
 	"matched AS " materialized " (SELECT a.activity_id AS id, a.plan_id, a.goal_id,"            \
 	"  a.goal_number, a.measure_id, a.policy, a.measure_no, a.position"                        \
-	" FROM f CROSS JOIN activity_rank a"                                                       \
+	" FROM " from                                                                              \
 	" LEFT JOIN activity_year y ON y.activity_id = a.activity_id AND y.fiscal_year = f.fy"     \
 	" WHERE " filter "), "                                                                     \
 	"page AS (SELECT x.*, row_number() OVER (ORDER BY " ACTIVITY_ORDER ") AS n"                \
@@ -79,7 +92,7 @@ const struct db_stmt db_activity_stmts[] = {
 	{"activity_list_measure", ACTIVITY_LIST(ACTIVITY_MEASURE), 9},
 	{"activity_list_department", ACTIVITY_LIST(ACTIVITY_DEPT), 9},
 	{"activity_list_status", ACTIVITY_LIST("y.status = $5::text"), 9},
-	{"activity_list_q", ACTIVITY_LIST(ACTIVITY_Q), 9},
+	{"activity_list_q", ACTIVITY_LIST_FROM("MATERIALIZED", ACTIVITY_Q_FROM, ACTIVITY_Q_FILTER), 9},
 	{"activity_list_any",
 	 ACTIVITY_LIST("($1::int IS NULL OR a.plan_id = $1::int) AND ($2::int IS NULL OR a.goal_id = $2::int)"
 	               " AND ($3::text IS NULL OR " ACTIVITY_MEASURE ")"
@@ -169,10 +182,14 @@ cell_text_or_empty(const PGresult *r, int row, int col)
 	return PQgetisnull(r, row, col) ? json_object_new_string("") : cell_text(r, row, col);
 }
 
+/* Every key here is a literal, added once: json-c then neither copies it
+ * nor looks for an earlier one (a third of the list's rendering went to
+ * those mallocs and lookups). */
 static void
 add(json_object *o, const char *key, json_object *v)
 {
-	json_object_object_add(o, key, v);
+	json_object_object_add_ex(o, key, v,
+	                          JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_KEY_IS_CONSTANT);
 }
 
 /* One activity of the page (a k 1 row), its departments still empty. */

@@ -1,5 +1,5 @@
 /* The worker loop. SIGTERM is blocked except while waiting for a connection
- * in pselect(2), so a stop request can never interrupt a request in flight:
+ * in epoll_pwait(2), so a stop request can never interrupt a request in flight:
  * it is noticed between requests, and the worker exits after finishing the
  * one it has. The listening socket is non-blocking, so a worker that loses
  * the race for a connection to a sibling gets EAGAIN instead of sleeping in
@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/select.h>
+#include <sys/epoll.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,6 +19,7 @@
 
 #include "api.h"
 #include "crypto.h"
+#include "fcgi_out.h"
 #include "db.h"
 #include "http.h"
 #include "log.h"
@@ -103,44 +104,51 @@ read_request(FCGX_Request *r, struct http_request *req, size_t limit, struct htt
 	return read_body(r, req, limit, res);
 }
 
-/* Writes one header line. Returns 0, or -1 when it cannot be written
- * whole (a value with a line break would split the header block). */
+/* Adds one header line to the block. Returns 0, or -1 when it cannot be
+ * written whole (a value with a line break would split the header block). */
 static int
-put_header(FCGX_Request *r, const char *name, const char *value)
+put_header(FILE *head, const char *name, const char *value)
 {
 	if (strpbrk(name, "\r\n:") != NULL || strpbrk(value, "\r\n") != NULL)
 		return -1;
-	if (FCGX_PutS(name, r->out) < 0 || FCGX_PutS(": ", r->out) < 0 ||
-	    FCGX_PutS(value, r->out) < 0 || FCGX_PutS("\r\n", r->out) < 0)
-		return -1;
+	fprintf(head, "%s: %s\r\n", name, value);
 	return 0;
 }
 
-/* The CGI response header block, then the body. Numbers are formatted
- * here with snprintf: libfcgi's FCGX_FPrintF has its own printf, which
- * does not know %zu and silently dropped the rest of the format. */
-static void
+/* The CGI response header block, then the body, in one write (fcgi_out.h).
+ * Numbers are formatted here: libfcgi's FCGX_FPrintF has its own printf,
+ * which does not know %zu. Returns -1 when the block could not be made. */
+static int
 write_response(FCGX_Request *r, const struct http_request *req, const struct http_response *res)
 {
-	char status[64], length[32];
-	size_t i;
+	char *block = NULL;
+	size_t block_len = 0, i;
+	FILE *head = open_memstream(&block, &block_len);
+	int rc;
 
-	snprintf(status, sizeof status, "%d %s", res->status, http_status_text(res->status));
-	snprintf(length, sizeof length, "%zu", res->body_len);
-	put_header(r, "Status", status);
-	put_header(r, "Content-Type",
+	if (head == NULL)
+		return -1;
+	fprintf(head, "Status: %d %s\r\n", res->status, http_status_text(res->status));
+	put_header(head, "Content-Type",
 	           res->content_type ? res->content_type : "application/json; charset=utf-8");
-	put_header(r, "Content-Length", length);
+	fprintf(head, "Content-Length: %zu\r\n", res->body_len);
 	if (http_get_header(res, "Cache-Control") == NULL)
-		put_header(r, "Cache-Control", "no-cache");
-	put_header(r, "X-Content-Type-Options", "nosniff");
+		put_header(head, "Cache-Control", "no-cache");
+	put_header(head, "X-Content-Type-Options", "nosniff");
 	for (i = 0; i < res->nheaders; i++)
-		if (put_header(r, res->headers[i].name, res->headers[i].value) != 0)
+		if (put_header(head, res->headers[i].name, res->headers[i].value) != 0)
 			log_error("header %s not written: it holds a line break",
 			          res->headers[i].name);
-	FCGX_PutS("\r\n", r->out);
-	if (req->method != HTTP_HEAD && res->body_len > 0)
-		FCGX_PutStr(res->body, (int)res->body_len, r->out);
+	fputs("\r\n", head);
+	if (fclose(head) != 0) {
+		free(block);
+		return -1;
+	}
+	rc = fcgi_out_write(r, block, block_len,
+	                    req->method != HTTP_HEAD && res->body_len > 0 ? res->body : NULL,
+	                    res->body_len);
+	free(block);
+	return rc;
 }
 
 static long long
@@ -177,7 +185,9 @@ serve_one(FCGX_Request *r, struct db *db, const struct config *cfg, struct metri
 		http_response_free(&res);
 		http_error(&res, 500, "internal", NULL, "no response was produced");
 	}
-	write_response(r, &req, &res);
+	if (write_response(r, &req, &res) != 0)
+		log_error("%s %s: the answer could not be sent",
+		          req.method_name ? req.method_name : "-", req.path ? req.path : "-");
 	us = micros_since(&t0);
 	log_request(req.method_name ? req.method_name : "-", req.path ? req.path : "-", res.status,
 	            us);
@@ -187,7 +197,7 @@ serve_one(FCGX_Request *r, struct db *db, const struct config *cfg, struct metri
 	http_response_free(&res);
 }
 
-/* A SIGTERM that arrived during a request stays pending: pselect on a
+/* A SIGTERM that arrived during a request stays pending: epoll_pwait on a
  * ready socket returns without delivering it, so under steady load it would
  * never be seen. Ask for it directly. */
 static bool
@@ -201,25 +211,42 @@ stop_requested(void)
 }
 
 /* Waits until the socket is readable or a stop is requested; SIGTERM is
- * deliverable only inside pselect. Returns 0 when readable, -1 to stop. */
+ * deliverable only inside epoll_pwait. The listening socket is registered
+ * with EPOLLEXCLUSIVE (worker_wait_setup): a new connection wakes one
+ * waiting worker, not all of them to race for it. Returns 0 when readable,
+ * -1 to stop. */
 static int
-wait_readable(int fd, const sigset_t *waitmask)
+wait_readable(int epfd, const sigset_t *waitmask)
 {
-	fd_set rfds;
+	struct epoll_event ev;
 	int rc;
 
 	while (!stop_requested()) {
-		FD_ZERO(&rfds);
-		FD_SET(fd, &rfds);
-		rc = pselect(fd + 1, &rfds, NULL, NULL, NULL, waitmask);
+		rc = epoll_pwait(epfd, &ev, 1, -1, waitmask);
 		if (rc > 0)
 			return stop_requested() ? -1 : 0;
 		if (rc < 0 && errno != EINTR) {
-			log_error("pselect: %s", strerror(errno));
+			log_error("epoll_pwait: %s", strerror(errno));
 			return -1;
 		}
 	}
 	return -1;
+}
+
+/* The epoll set wait_readable waits on; -1 on failure. */
+static int
+worker_wait_setup(int listen_fd)
+{
+	struct epoll_event ev = {.events = EPOLLIN | EPOLLEXCLUSIVE, .data.fd = listen_fd};
+	int epfd = epoll_create1(EPOLL_CLOEXEC);
+
+	if (epfd < 0 || epoll_ctl(epfd, EPOLL_CTL_ADD, listen_fd, &ev) != 0) {
+		log_error("epoll: %s", strerror(errno));
+		if (epfd >= 0)
+			close(epfd);
+		return -1;
+	}
+	return epfd;
 }
 
 static void
@@ -229,7 +256,7 @@ worker_signals(sigset_t *waitmask)
 	sigset_t block;
 
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = worker_on_term; /* no SA_RESTART: pselect must return */
+	sa.sa_handler = worker_on_term; /* no SA_RESTART: epoll_pwait must return */
 	sigaction(SIGTERM, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
@@ -252,7 +279,7 @@ worker_run(const struct config *cfg, int listen_fd, struct metrics *metrics)
 	sigset_t waitmask;
 	struct db *db;
 	long served = 0;
-	int rc;
+	int rc, epfd;
 
 	worker_signals(&waitmask);
 	if (crypto_setup() != 0) {
@@ -271,8 +298,12 @@ worker_run(const struct config *cfg, int listen_fd, struct metrics *metrics)
 	db_set_limits(db, &(struct db_limits){cfg->db_statement_timeout_ms, cfg->db_lock_timeout_ms,
 	                                      cfg->db_idle_tx_timeout_ms});
 	db_ensure(db); /* failure is fine: answered 503 later */
+	if ((epfd = worker_wait_setup(listen_fd)) < 0) {
+		db_free(db);
+		return 1;
+	}
 	while (cfg->max_requests == 0 || served < cfg->max_requests) {
-		if (wait_readable(listen_fd, &waitmask) != 0)
+		if (wait_readable(epfd, &waitmask) != 0)
 			break;
 		rc = FCGX_Accept_r(&r);
 		if (rc == -EAGAIN || rc == -EWOULDBLOCK || rc == -EINTR)
@@ -285,6 +316,7 @@ worker_run(const struct config *cfg, int listen_fd, struct metrics *metrics)
 		FCGX_Finish_r(&r);
 		served++;
 	}
+	close(epfd);
 	FCGX_Free(&r, 0);
 	db_free(db);
 	api_cache_configure(0, NULL);

@@ -15,7 +15,7 @@ import { loadStatuses } from './statuses.js';
 const DEFAULT_FY = 2024;
 const MIN_FY = 2000;
 const MAX_FY = 2100;
-const COLUMNS = 8; // appendix columns
+const COLUMNS = 8; // appendix columns (9 with a second scale)
 
 // ---- Japanese numbers and eras -------------------------------------------------
 
@@ -177,7 +177,8 @@ function renderTerms(plan) {
   const coded = (sc.levels.find((l) => l.code_pattern) || {}).name || '';
   const row = (sc.levels[sc.levels.length - 1] || {}).name || '';
   const scale = sc.scale_name || '';
-  $('#summary-heading').textContent = `１　各${row}の${scale}`;
+  const names = sc.scale2_name ? `${scale}・${sc.scale2_name}` : scale;
+  $('#summary-heading').textContent = `１　各${row}の${names}`;
   $('#h-summary-scale').textContent = `${scale}の区分`;
   $('#h-summary-count').textContent = `${row}の数`;
   $('#legend-title').textContent = `【${scale}の凡例】`;
@@ -188,26 +189,67 @@ function renderTerms(plan) {
 
 // ---- １ 各取組の進捗状況 -------------------------------------------------------
 
-function renderSummary(s) {
-  const rows = (s.counts || []).map((c) => h('tr', { dataset: { status: c.status } },
+// One scale's rows: its levels' counts, then the rows without a level.
+function summaryRows(counts, unset, unsetLabel) {
+  const rows = (counts || []).map((c) => h('tr', { dataset: { status: c.status } },
     h('td', { class: 'mark', 'aria-hidden': 'true' }, c.mark),
     h('th', { scope: 'row', class: 'label' }, h('span', { class: 'visually-hidden' }, `${c.mark} `), c.label),
     h('td', { class: 'num', dataset: { status: c.status } }, String(c.count))));
-  if (s.unset > 0) {
+  if (unset > 0) {
     rows.push(h('tr', { dataset: { status: 'unset' } },
       h('td', { class: 'mark' }, ''),
-      h('th', { scope: 'row', class: 'label' }, '進捗状況が未設定'),
-      h('td', { class: 'num', dataset: { status: 'unset' } }, String(s.unset))));
+      h('th', { scope: 'row', class: 'label' }, unsetLabel),
+      h('td', { class: 'num', dataset: { status: 'unset' } }, String(unset))));
   }
-  replace($('#summary-body'), rows);
-  $('#summary-total').textContent = String(s.total);
+  return rows;
 }
 
-// The appendix's legend, from the statuses as the database defines them.
-function renderLegend(list) {
-  replace($('#legend-list'), list.map((c) => h('li', { dataset: { status: c.key } },
-    h('span', { class: 'legend-mark' }, c.mark), '・・・', h('span', { class: 'legend-label' }, c.label))));
+// A plan's second scale (sql/015) gets a table of its own below the first,
+// built like the page's #summary.
+function extraSummary(sc, total, row) {
+  return h('table', { class: 'summary-table summary-extra', id: `summary-${sc.scale}`, dataset: { scale: String(sc.scale) } },
+    h('caption', { class: 'visually-hidden' }, `${sc.name}の区分ごとの${row}の数`),
+    h('thead', {}, h('tr', {},
+      h('th', { scope: 'col', colspan: 2 }, `${sc.name}の区分`),
+      h('th', { scope: 'col', class: 'num' }, `${row}の数`))),
+    h('tbody', {}, summaryRows(sc.counts, sc.unset, `${sc.name}が未設定`)),
+    h('tfoot', {}, h('tr', {},
+      h('th', { scope: 'row', colspan: 2 }, '合計'),
+      h('td', { class: 'num', dataset: { status: 'total' } }, String(total)))));
 }
+
+function renderSummary(s, plan) {
+  const sc = plan && plan.scheme && plan.scheme.id !== 1 ? plan.scheme : null;
+  const name = sc ? sc.scale_name : '進捗状況';
+  replace($('#summary-body'), summaryRows(s.counts, s.unset, `${name}が未設定`));
+  $('#summary-total').textContent = String(s.total);
+  for (const t of document.querySelectorAll('.summary-extra')) t.remove();
+  const row = sc && Array.isArray(sc.levels) ? (sc.levels[sc.levels.length - 1] || {}).name || '取組' : '取組';
+  let after = $('#summary');
+  for (const x of (s.scales || []).filter((x) => x.scale > 1)) {
+    const t = extraSummary(x, s.total, row);
+    after.after(t);
+    after = t;
+  }
+}
+
+// The appendix's legend, from the statuses as the database defines them;
+// a second scale's legend (the plan's scheme.scale2) follows the first.
+// /api/statuses lists both scales' levels together, so a plan of two takes
+// each scale's levels from its scheme.
+function renderLegend(list, plan) {
+  const sc = plan && plan.scheme;
+  const two = sc && sc.scale2_name && Array.isArray(sc.scale) && Array.isArray(sc.scale2);
+  replace($('#legend-list'), legendItems(two ? sc.scale : list));
+  for (const el of document.querySelectorAll('.legend-extra')) el.remove();
+  if (!two) return;
+  $('#legend').after(h('div', { class: 'legend legend-extra', id: 'legend-2' },
+    h('p', { class: 'legend-title' }, `【${sc.scale2_name}の凡例】`),
+    h('ul', { class: 'legend-list' }, legendItems(sc.scale2))));
+}
+
+const legendItems = (list) => list.map((c) => h('li', { dataset: { status: c.key } },
+  h('span', { class: 'legend-mark' }, c.mark), '・・・', h('span', { class: 'legend-label' }, c.label)));
 
 // ---- ２ 成果指標の推移 ---------------------------------------------------------
 
@@ -317,7 +359,20 @@ function runs(list, key) {
   return out;
 }
 
+// A plan with a second scale gets its column right after the first's
+// (its name from the plan's terms); without one the column is not there.
+function scale2Column(plan) {
+  const name = (plan && plan.scheme && plan.scheme.scale2_name) || '';
+  for (const el of $('#appendix').querySelectorAll('.c-status2-head, col.w-status2')) el.remove();
+  if (!name) return false;
+  $('#appendix col.w-status').after(h('col', { class: 'w-status2' }));
+  $('#h-status').after(h('th', { scope: 'col', class: 'c-status2 c-status2-head', id: 'h-status2' }, name));
+  return true;
+}
+
 function renderAppendix(data, plan, fy) {
+  const two = scale2Column(plan);
+  const columns = two ? COLUMNS + 1 : COLUMNS;
   const scale = plan && plan.scheme && plan.scheme.id !== 1 ? plan.scheme.scale_name : '進捗状況';
   $('#appendix-heading').textContent = plan ? `${plan.title}${scale}一覧` : `${scale}一覧`;
   $('#h-prev').textContent = `取組結果（${eraFy(fy - 1)}）`;
@@ -327,13 +382,13 @@ function renderAppendix(data, plan, fy) {
   for (const b of table.querySelectorAll('tbody')) b.remove();
   const items = data.items || [];
   if (!items.length) {
-    table.append(h('tbody', {}, h('tr', {}, h('td', { colspan: COLUMNS, class: 'empty' }, 'この年度の記録はありません。'))));
+    table.append(h('tbody', {}, h('tr', {}, h('td', { colspan: columns, class: 'empty' }, 'この年度の記録はありません。'))));
     return;
   }
   for (const g of runs(items, (i) => i.goal)) {
     const tbody = h('tbody', { class: 'goal-group', dataset: { goal: g.key } },
       h('tr', { class: 'goal-row' },
-        h('th', { colspan: COLUMNS, scope: 'colgroup', class: 'goal-heading' },
+        h('th', { colspan: columns, scope: 'colgroup', class: 'goal-heading' },
           h('span', { class: 'goal-no' }, goalLabel(g.key)), '　', h('span', { class: 'goal-name' }, goalTitle(plan, g.key)))));
     for (const m of runs(g.items, (i) => `${i.measure_id}\u0000${i.measure_code}`)) {
       m.items.forEach((it, idx) => {
@@ -350,6 +405,7 @@ function renderAppendix(data, plan, fy) {
           h('td', { class: 'c-activity' }, it.activity_id
             ? h('a', { href: `activity.html?id=${it.activity_id}`, class: 'activity-link' }, it.activity) : it.activity),
           h('td', { class: 'c-status', dataset: { status: it.status || '' } }, it.status_mark || ''),
+          two ? h('td', { class: 'c-status2', dataset: { status: it.status2 || '' } }, it.status2_mark || '') : '',
           h('td', { class: 'c-reason' }, it.change_reason || ''),
           h('td', { class: 'c-prev' }, it.result_prev || ''),
           h('td', { class: 'c-result' }, it.result || ''),
@@ -450,7 +506,7 @@ async function load(fy) {
   renderTitle(plan, fy);
   renderTerms(plan);
 
-  if (summaryR.status === 'fulfilled') renderSummary(summaryR.value);
+  if (summaryR.status === 'fulfilled') renderSummary(summaryR.value, plan);
   else {
     addError('１ 各取組の進捗状況', summaryR.reason);
     sectionFailed('#s-summary', '各取組の進捗状況');
@@ -460,7 +516,7 @@ async function load(fy) {
   renderState(appendix);
   renderDifferences(diffR, appendix);
 
-  if (statusesR.status === 'fulfilled') renderLegend(statusesR.value);
+  if (statusesR.status === 'fulfilled') renderLegend(statusesR.value, plan);
   else {
     addError('別紙 進捗状況の凡例', statusesR.reason);
     replace($('#legend-list'));

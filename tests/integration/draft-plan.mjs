@@ -1,5 +1,7 @@
 // A draft plan of a test's own, made and removed through psql as the owning
 // role, so that the seeded plans stay exactly as other test files expect.
+import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { sql } from './accounts.mjs';
 
 export const createPlan = (title) =>
@@ -28,4 +30,23 @@ export function removePlan(id) {
     DELETE FROM scheme WHERE id IN (SELECT scheme_id FROM gone_scheme) AND id <> 1
       AND NOT EXISTS (SELECT 1 FROM plan p WHERE p.scheme_id = scheme.id);
     COMMIT;`);
+}
+
+// A plan file of data/ loaded with `shinchoku import` as a user would:
+// resolves to { example (the file's JSON), plan (its id), remove() }, where
+// remove() takes the plan and the departments the import added away again.
+export function importPlanFile(name) {
+  const src = process.env.SHINCHOKU_SOURCE_DIR || process.cwd();
+  const file = `${src}/data/${name}`;
+  const example = JSON.parse(readFileSync(file, 'utf8'));
+  const lastDepartment = Number(sql('SELECT coalesce(max(id), 0) FROM department'));
+  const r = spawnSync(process.env.SHINCHOKU_BIN,
+    ['import', `--config=${process.env.SHINCHOKU_TEST_CONFIG}`, file], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`shinchoku import ${name}: ${r.stderr}`);
+  const plan = Number(sql(`SELECT id FROM plan WHERE title = '${example.plan.title}'`));
+  const remove = () => {
+    removePlan(plan);
+    sql(`DELETE FROM department WHERE id > ${lastDepartment}`);
+  };
+  return { example, plan, remove };
 }

@@ -6,33 +6,24 @@
 // scale. The plan is removed at the end, so the seed stays as it was.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import { skipUnlessStack, signIn, anonymous, sql } from './accounts.mjs';
-import { removePlan } from './draft-plan.mjs';
+import { importPlanFile } from './draft-plan.mjs';
 
 skipUnlessStack();
 
-const SRC = process.env.SHINCHOKU_SOURCE_DIR || process.cwd();
-const FILE = `${SRC}/data/example-2scale-plan.json`;
-const example = JSON.parse(readFileSync(FILE, 'utf8'));
-
+// The example's file, once imported (importPlanFile).
+let example;
 let plan;
+let remove;
 let admin;
-let lastDepartment;
 
 before(async () => {
-  lastDepartment = Number(sql('SELECT coalesce(max(id), 0) FROM department'));
-  const r = spawnSync(process.env.SHINCHOKU_BIN,
-    ['import', `--config=${process.env.SHINCHOKU_TEST_CONFIG}`, FILE], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  plan = Number(sql(`SELECT id FROM plan WHERE title = '${example.plan.title}'`));
+  ({ example, plan, remove } = importPlanFile('example-2scale-plan.json'));
   admin = await signIn('admin');
 });
 
-after(() => {
-  if (plan) removePlan(plan);
-  if (lastDepartment !== undefined) sql(`DELETE FROM department WHERE id > ${lastDepartment}`);
+after(async () => {
+  remove?.();
 });
 
 const yearOf = async (id) => (await anonymous.get(`/api/activities/${id}`)).body.years

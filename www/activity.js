@@ -27,16 +27,24 @@ const STATUS_FIELDS = new Set(['status', 'to_status', 'from_status']);
 const STATES = { pending: '承認待ち', approved: '承認', rejected: '却下', withdrawn: '取り下げ' };
 const CHANNELS = { import: '一括取込', cli: 'コマンド（管理者）', sql: 'データベースの直接操作' };
 
-const state = { id: null, activity: null, user: null, history: [], total: 0 };
+const state = { id: null, activity: null, user: null, history: [], total: 0, scheme: null };
+
+// A level of the activity's own plan (its scheme's scale or second scale,
+// sql/015: keys are a plan's own), else of the statuses the page loaded.
+function levelOf(key) {
+  const sc = state.scheme;
+  const own = sc && [...(sc.scale || []), ...(sc.scale2 || [])].find((l) => l.key === key);
+  return own || statusInfo(key);
+}
 
 function statusText(key) {
   if (!key) return '未設定';
-  const s = statusInfo(key);
+  const s = levelOf(key);
   return s ? `${s.mark} ${s.short}` : key;
 }
 
 function statusCell(key) {
-  const s = key ? statusInfo(key) : null;
+  const s = key ? levelOf(key) : null;
   return [h('span', { class: `mark mark-${key || 'unset'}`, 'aria-hidden': 'true' }, s ? s.mark : '—'),
     h('span', { class: 'status-text' }, key ? (s ? s.short : key) : '未設定')];
 }
@@ -65,7 +73,8 @@ function renderActivity(a) {
   const row = (label, cell) => h('tr', {}, h('th', { scope: 'row' }, label),
     years.map((y) => h('td', { dataset: { fy: y.fiscal_year } }, cell(y))));
   replace($('#years-body'),
-    row('進捗状況', (y) => statusCell(y.status)),
+    row(state.scheme?.scale_name || '進捗状況', (y) => statusCell(y.status)),
+    state.scheme?.scale2_name ? row(state.scheme.scale2_name, (y) => statusCell(y.status2)) : null,
     row('スケジュールの変更理由', (y) => blankMark(y.change_reason)),
     row('取組結果', (y) => blankMark(y.result)),
     row('以降の取組予定', (y) => blankMark(y.plan_next)),
@@ -212,6 +221,8 @@ async function start() {
     const [a] = await Promise.all([get(`/api/activities/${state.id}`),
       loadStatuses().catch((err) => showError('進捗状況の区分を読み込めませんでした。', err))]);
     state.activity = a;
+    // The plan's terms; without them the page falls back to the statuses.
+    if (a.plan?.id) state.scheme = await get(`/api/plans/${a.plan.id}`).then((p) => p.scheme || null, () => null);
     renderActivity(a);
     await loadSigned();
   } catch (err) {

@@ -24,6 +24,7 @@ const state = {
   latestFy: null,
   filters: { goal: '', status: '', department: '', q: '' },
   plan: '', // ?plan=: see readUrl
+  scale2Names: {}, // plan id → its second scale's name (status2Line)
   items: [],
   total: 0,
   // The list's order (a column of SORT_KEYS, ascending or not), the page
@@ -425,7 +426,15 @@ function statusCell(a) {
   const s = statusInfo(a.status);
   return h('td', { class: 'c-status', dataset: { status: a.status, label: '進捗状況' } },
     h('span', { class: `mark mark-${a.status}`, title: s ? s.short : '' }, a.status_mark),
-    h('span', { class: 'status-text' }, s ? s.short : ''));
+    h('span', { class: 'status-text' }, s ? s.short : ''), status2Line(a));
+}
+
+// A plan of two scales (sql/015): the second's mark below the first, named
+// by the plan's scheme once /api/plans has answered.
+function status2Line(a) {
+  if (!a.status2_mark) return null;
+  const name = state.scale2Names[a.plan_id];
+  return h('span', { class: 'status2', dataset: { status2: a.status2 } }, name ? `${name}：${a.status2_mark}` : a.status2_mark);
 }
 
 function resultCell(a) {
@@ -558,6 +567,9 @@ async function start() {
   });
   initTimelineControls();
   const plansP = get('/api/plans');
+  plansP.then((r) => {
+    for (const p of r.items || []) if (p.scheme?.scale2_name) state.scale2Names[p.id] = p.scheme.scale2_name;
+  }, () => {});
   const deptsP = get('/api/departments');
   // The timeline's admin controls wait for the session.
   const timeline = Promise.all([plansP, account]).then(([r]) => loadTimeline(r.items, {

@@ -68,19 +68,21 @@
 	" FROM (SELECT * FROM matched x ORDER BY " ACTIVITY_ORDER " LIMIT $8 OFFSET $9) x) "       \
 	"SELECT 0::bigint AS n, 0 AS k, (SELECT count(*) FROM matched)::int AS id,"                \
 	" NULL::int, NULL::text, NULL::int, NULL::int, NULL::int, NULL::text, NULL::text,"         \
-	" NULL::int, f.fy, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::int"  \
+	" NULL::int, f.fy, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::int," \
+	" NULL::text, NULL::text"                                                                  \
 	" FROM f "                                                                                 \
 	"UNION ALL "                                                                               \
 	"SELECT p.n, 1, p.id, p.plan_id, a.name, p.goal_id, p.goal_number, p.measure_id, m.code,"  \
 	" m.name, p.position, f.fy, y.status, s.mark, y.change_reason, y.result, y.plan_next,"     \
-	" y.version"                                                                               \
+	" y.version, y.status2, s2.mark"                                                           \
 	" FROM page p CROSS JOIN f JOIN activity a ON a.id = p.id"                                 \
 	" JOIN measure m ON m.id = p.measure_id"                                                   \
 	" LEFT JOIN activity_year y ON y.activity_id = p.id AND y.fiscal_year = f.fy"              \
-	" LEFT JOIN progress_status s ON s.scheme_id = y.scheme_id AND s.key = y.status "          \
+	" LEFT JOIN progress_status s ON s.scheme_id = y.scheme_id AND s.key = y.status"           \
+	" LEFT JOIN progress_status s2 ON s2.scheme_id = y.scheme_id AND s2.key = y.status2 "      \
 	"UNION ALL "                                                                               \
 	"SELECT p.n, 2, d.id, NULL, d.name, NULL, NULL, NULL, NULL, NULL, ad.position, NULL,"     \
-	" NULL, NULL, NULL, NULL, NULL, NULL"                                                      \
+	" NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"                                          \
 	" FROM page p JOIN activity_department ad ON ad.activity_id = p.id"                        \
 	" JOIN department d ON d.id = ad.department_id "                                           \
 	"ORDER BY 1, 2, 11"
@@ -155,6 +157,8 @@ enum {
 	L_RESULT,
 	L_PLAN_NEXT,
 	L_VERSION,
+	L_STATUS2, /* the second scale's (sql/015); NULL for a plan of one */
+	L_MARK2,
 	L_NCOLS
 };
 
@@ -218,6 +222,11 @@ list_item(const PGresult *r, int i, json_object **departments)
 	add(o, "result", cell_text_or_empty(r, i, L_RESULT));
 	add(o, "plan_next", cell_text_or_empty(r, i, L_PLAN_NEXT));
 	add(o, "version", cell_int(r, i, L_VERSION));
+	/* Only a plan of two scales has them: Nakano's list stays as it was. */
+	if (!PQgetisnull(r, i, L_STATUS2)) {
+		add(o, "status2", cell_text(r, i, L_STATUS2));
+		add(o, "status2_mark", cell_text(r, i, L_MARK2));
+	}
 	return o;
 }
 

@@ -5,7 +5,7 @@
 // `shinchoku import` and removed at the end, so the seed stays as it was.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { skipUnlessStack } from './accounts.mjs';
+import { skipUnlessStack, sql } from './accounts.mjs';
 import { importPlanFile } from './draft-plan.mjs';
 import { launchChromium, collectErrors, contextOptions } from './chromium.mjs';
 
@@ -28,37 +28,40 @@ after(async () => {
   remove?.();
 });
 
-// What the page shows of both scales, read in one go.
-async function openReport(path) {
+// A page of the portal opened anonymously, read once it is ready.
+async function read(path, ready, fn) {
   const context = await browser.newContext({ ...contextOptions, viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
   const errors = collectErrors(page);
   await page.goto(BASE + path);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 15000 });
-  const seen = await page.evaluate(() => {
-    const t = (s, r = document) => r.querySelector(s)?.textContent ?? null;
-    const qa = (s, r = document) => [...r.querySelectorAll(s)];
-    const counts = (table) => table && Object.fromEntries(qa('tbody tr', table)
-      .map((r) => [t('.mark', r), t('td.num', r)]));
-    const legend = (list) => list && qa('li', list).map((li) => `${t('.legend-mark', li)}:${t('.legend-label', li)}`);
-    const second = document.querySelector('#summary-2');
-    return {
-      heading: t('#summary-heading'),
-      first: { head: t('#h-summary-scale'), counts: counts(document.querySelector('#summary')), total: t('#summary-total') },
-      second: second && { head: t('thead th', second), counts: counts(second), total: t('tfoot td', second) },
-      legendTitles: qa('.legend-title').map((e) => e.textContent),
-      legend1: legend(document.querySelector('#legend-list')),
-      legend2: legend(document.querySelector('#legend-2 ul')),
-      head: qa('#appendix thead th').map((e) => e.textContent),
-      cols: qa('#appendix colgroup col').length,
-      rows: qa('#appendix tr.activity').map((r) => [t('.c-activity', r), t('td.c-status', r), t('td.c-status2', r)]),
-      goalSpan: document.querySelector('#appendix .goal-heading')?.colSpan,
-    };
-  });
+  await page.waitForSelector(ready, { timeout: 15000 });
+  const seen = await page.evaluate(fn);
   await context.close();
   assert.deepEqual(errors, []);
   return seen;
 }
+
+// What the page shows of both scales, read in one go.
+const openReport = (path) => read(path, 'body[data-ready="true"]', () => {
+  const t = (s, r = document) => r.querySelector(s)?.textContent ?? null;
+  const qa = (s, r = document) => [...r.querySelectorAll(s)];
+  const counts = (table) => table && Object.fromEntries(qa('tbody tr', table)
+    .map((r) => [t('.mark', r), t('td.num', r)]));
+  const legend = (list) => list && qa('li', list).map((li) => `${t('.legend-mark', li)}:${t('.legend-label', li)}`);
+  const second = document.querySelector('#summary-2');
+  return {
+    heading: t('#summary-heading'),
+    first: { head: t('#h-summary-scale'), counts: counts(document.querySelector('#summary')), total: t('#summary-total') },
+    second: second && { head: t('thead th', second), counts: counts(second), total: t('tfoot td', second) },
+    legendTitles: qa('.legend-title').map((e) => e.textContent),
+    legend1: legend(document.querySelector('#legend-list')),
+    legend2: legend(document.querySelector('#legend-2 ul')),
+    head: qa('#appendix thead th').map((e) => e.textContent),
+    cols: qa('#appendix colgroup col').length,
+    rows: qa('#appendix tr.activity').map((r) => [t('.c-activity', r), t('td.c-status', r), t('td.c-status2', r)]),
+    goalSpan: document.querySelector('#appendix .goal-heading')?.colSpan,
+  };
+});
 
 const legendOf = (list) => list.map((l) => `${l.mark}:${l.label}`);
 // { mark: count } of one column of the example's rows.
@@ -98,4 +101,18 @@ test('a plan of one scale keeps one table, one legend and no second column', asy
   assert.equal(seen.cols, 8);
   assert.equal(seen.goalSpan, 8);
   assert.ok(seen.rows.every((r) => r[2] === null));
+});
+
+test('the list shows the second scale\'s mark under the first, named', async () => {
+  const rows = await read(`/?plan=${plan}&fy=2024`, '#activities tbody tr .c-status .status2', () =>
+    [...document.querySelectorAll('#activities tbody tr')].map((r) => r.querySelector('.status2')?.textContent ?? null));
+  assert.deepEqual(rows.sort(), example.activities.map((a) => `達成度：${a.status2}`).sort());
+});
+
+test('the activity page has a row for each scale, in the plan\'s marks', async () => {
+  const id = Number(sql(`SELECT id FROM activity WHERE plan_id = ${plan} AND name = '電子納付'`));
+  const rows = await read(`/activity.html?id=${id}`, 'body[data-ready="true"]', () =>
+    [...document.querySelectorAll('#years-body tr')].map((r) => [r.querySelector('th').textContent,
+      r.querySelector('td[data-fy="2024"] .mark')?.textContent ?? null]));
+  assert.deepEqual(rows.slice(0, 2), [['実施状況', '中'], ['達成度', '一部']]);
 });

@@ -103,10 +103,15 @@ test('a plan of one scale keeps one table, one legend and no second column', asy
   assert.ok(seen.rows.every((r) => r[2] === null));
 });
 
-test('the list shows the second scale\'s mark under the first, named', async () => {
-  const rows = await read(`/?plan=${plan}&fy=2024`, '#activities tbody tr .c-status .status2', () =>
-    [...document.querySelectorAll('#activities tbody tr')].map((r) => r.querySelector('.status2')?.textContent ?? null));
-  assert.deepEqual(rows.sort(), example.activities.map((a) => `達成度：${a.status2}`).sort());
+test('the list shows the second scale\'s mark under the first, named, and the plan\'s scale name', async () => {
+  const seen = await read(`/?plan=${plan}&fy=2024`, '#activities tbody tr .c-status .status2', () => ({
+    rows: [...document.querySelectorAll('#activities tbody tr')].map((r) => r.querySelector('.status2')?.textContent ?? null),
+    labels: ['#summary-heading', 'label[for="f-status"]', '#activities th.c-status .sort-button']
+      .map((s) => document.querySelector(s).textContent.trim()),
+  }));
+  assert.deepEqual(seen.rows.sort(), example.activities.map((a) => `達成度：${a.status2}`).sort());
+  assert.match(seen.labels[0], /^実施状況の集計/);
+  assert.deepEqual(seen.labels.slice(1), ['実施状況', '実施状況']);
 });
 
 test('the activity page has a row for each scale, in the plan\'s marks', async () => {

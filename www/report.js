@@ -235,8 +235,8 @@ function renderSummary(s, plan) {
 
 // The appendix's legend, from the statuses as the database defines them;
 // a second scale's legend (the plan's scheme.scale2) follows the first.
-// /api/statuses lists both scales' levels together, so a plan of two takes
-// each scale's levels from its scheme.
+// A plan of two takes each scale's levels from its scheme (/api/statuses
+// has the first's as items, the second's as items2).
 function renderLegend(list, plan) {
   const sc = plan && plan.scheme;
   const two = sc && sc.scale2_name && Array.isArray(sc.scale) && Array.isArray(sc.scale2);

@@ -9,16 +9,23 @@
 /* clang-format off */
 const struct db_stmt db_progress_stmts[] = {
     {"health_check", "SELECT 1", 0},
-    /* $1 a plan (NULL: the reporting plan's, else the default scheme's). */
+    /* $1 a plan (NULL: the reporting plan's, else the default scheme's).
+     * "items" are the first scale's levels (the status of a record, its
+     * filter and its requests); a plan of two scales (sql/015) has the
+     * second's as "items2", named "scale2_name", so that no page mixes
+     * the two. */
     {"status_list",
      "WITH sc AS (SELECT coalesce((SELECT scheme_id FROM plan"
-     "  WHERE id = coalesce($1::int, report_plan(NULL, NULL))), 1) AS id)"
-     " SELECT json_build_object('scheme_id', sc.id, 'scale_name', x.scale_name,"
-     " 'items', coalesce((SELECT json_agg(json_build_object("
+     "  WHERE id = coalesce($1::int, report_plan(NULL, NULL))), 1) AS id),"
+     " lv AS (SELECT s.scale, json_agg(json_build_object("
      " 'key', s.key, 'mark', s.mark, 'label', s.label, 'short', s.short,"
      " 'reason_required', s.reason_required, 'counts_as_late', s.counts_as_late,"
-     " 'min_rate', s.min_rate, 'position', s.position)"
-     " ORDER BY s.position) FROM progress_status s WHERE s.scheme_id = sc.id), '[]'))::text"
+     " 'min_rate', s.min_rate, 'position', s.position, 'scale', s.scale)"
+     " ORDER BY s.position) AS items FROM progress_status s, sc WHERE s.scheme_id = sc.id"
+     " GROUP BY s.scale)"
+     " SELECT json_build_object('scheme_id', sc.id, 'scale_name', x.scale_name,"
+     " 'items', coalesce((SELECT items FROM lv WHERE scale = 1), '[]'),"
+     " 'scale2_name', x.scale2_name, 'items2', (SELECT items FROM lv WHERE scale = 2))::text"
      " FROM sc JOIN scheme x ON x.id = sc.id"
      " WHERE $1::int IS NULL OR EXISTS (SELECT 1 FROM plan WHERE id = $1)",
      1},

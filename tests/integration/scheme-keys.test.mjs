@@ -35,6 +35,13 @@ test('the plan has two scales; keys shared with Nakano are its own levels', asyn
   assert.deepEqual(p.scheme.scales.map((s) => s.name), ['実施状況', '達成度']);
   assert.deepEqual(p.scheme.scale.map((l) => `${l.key}:${l.mark}`), ['not_started:未', 'on_schedule:中', 'done:完']);
   assert.deepEqual(p.scheme.scale2.map((l) => l.mark), ['未達', '一部', '達成']);
+  // GET /api/statuses keeps the scales apart: the first as items (the
+  // filter and the status dialog), the second as items2.
+  const st = (await anonymous.get(`/api/statuses?plan=${plan}`)).body;
+  assert.deepEqual(st.items.map((l) => l.mark), ['未', '中', '完']);
+  assert.equal(st.scale2_name, '達成度');
+  assert.deepEqual(st.items2.map((l) => [l.mark, l.scale]), [['未達', 2], ['一部', 2], ['達成', 2]]);
+  assert.equal((await anonymous.get('/api/statuses')).body.items2, null);
   const y = await yearOf(activityOf('電子納付'));
   assert.equal(y.status, 'on_schedule');
   assert.equal(y.status_mark, '中');

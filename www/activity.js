@@ -223,6 +223,12 @@ async function start() {
     state.activity = a;
     // The plan's terms; without them the page falls back to the statuses.
     if (a.plan?.id) state.scheme = await get(`/api/plans/${a.plan.id}`).then((p) => p.scheme || null, () => null);
+    // The page's fixed words name the plan's scale (達成度, 実施状況・達成度).
+    const sc = state.scheme;
+    if (sc?.scale_name) {
+      const name = sc.scale2_name ? `${sc.scale_name}・${sc.scale2_name}` : sc.scale_name;
+      for (const el of document.querySelectorAll('.scale-name')) el.textContent = name;
+    }
     renderActivity(a);
     await loadSigned();
   } catch (err) {

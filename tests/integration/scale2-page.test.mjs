@@ -116,8 +116,12 @@ test('the list shows the second scale\'s mark under the first, named, and the pl
 
 test('the activity page has a row for each scale, in the plan\'s marks', async () => {
   const id = Number(sql(`SELECT id FROM activity WHERE plan_id = ${plan} AND name = '電子納付'`));
-  const rows = await read(`/activity.html?id=${id}`, 'body[data-ready="true"]', () =>
-    [...document.querySelectorAll('#years-body tr')].map((r) => [r.querySelector('th').textContent,
-      r.querySelector('td[data-fy="2024"] .mark')?.textContent ?? null]));
-  assert.deepEqual(rows.slice(0, 2), [['実施状況', '中'], ['達成度', '一部']]);
+  const seen = await read(`/activity.html?id=${id}`, 'body[data-ready="true"]', () => ({
+    rows: [...document.querySelectorAll('#years-body tr')].map((r) => [r.querySelector('th').textContent,
+      r.querySelector('td[data-fy="2024"] .mark')?.textContent ?? null]),
+    heading: document.querySelector('#requests-heading').textContent,
+  }));
+  assert.deepEqual(seen.rows.slice(0, 2), [['実施状況', '中'], ['達成度', '一部']]);
+  // The page's fixed words are the plan's too.
+  assert.equal(seen.heading, '実施状況・達成度の変更申請');
 });

@@ -1,6 +1,6 @@
 // The admin page's section for a draft plan's own terms (sql/014): the
 // names of its 2 to 4 levels, the format of its codes and its evaluation
-// scale. PUT /api/plans/{id}/scheme while the plan is a draft without
+// scale, with an optional second one (sql/015). PUT /api/plans/{id}/scheme while the plan is a draft without
 // yearly records; once it has them, the definition is shown, fixed.
 // admin.js passes its message helpers; everything is inserted as text.
 import { request } from './api.js';
@@ -42,19 +42,16 @@ function render(plan) {
   const levels = sc.levels || [];
   replace($('#scheme-levels'), Array.from({ length: MAX_LEVELS }, (_, i) => levelRow(i, levels[i])));
   replace($('#scheme-scale'), (sc.scale || []).map(scaleRow));
+  $('#scheme-scale2-name').value = sc.scale2_name || '';
+  replace($('#scheme-scale2'), (sc.scale2 || []).map(scaleRow));
   $('#scheme-fixed').hidden = !fixed;
   for (const el of $('#scheme-form').querySelectorAll('input, button')) el.disabled = fixed;
   $('#scheme-plan').disabled = false;
 }
 
-// The definition as the API takes it: the named levels, top first; the
-// scale's rows in order.
-function definition() {
-  const levels = [...$('#scheme-levels').querySelectorAll('tr')]
-    .map((tr) => ({ name: val(tr.querySelector('.lv-name')), code_pattern: val(tr.querySelector('.lv-pattern')), code_description: val(tr.querySelector('.lv-desc')) }))
-    .filter((l) => l.name !== '')
-    .map((l) => (l.code_pattern || l.code_description ? l : { name: l.name }));
-  const scale = [...$('#scheme-scale').querySelectorAll('tr')].map((tr) => {
+// The rows of one scale's table, in order.
+function scaleRows(tbody) {
+  return [...$(tbody).querySelectorAll('tr')].map((tr) => {
     const rate = val(tr.querySelector('.sc-rate'));
     return {
       key: val(tr.querySelector('.sc-key')), mark: val(tr.querySelector('.sc-mark')),
@@ -64,7 +61,22 @@ function definition() {
       min_rate: rate === '' ? null : Number(rate),
     };
   });
-  return { name: val($('#scheme-name')), scale_name: val($('#scheme-scale-name')), levels, scale };
+}
+
+// The definition as the API takes it: the named levels, top first; each
+// scale's rows in order.
+function definition() {
+  const levels = [...$('#scheme-levels').querySelectorAll('tr')]
+    .map((tr) => ({ name: val(tr.querySelector('.lv-name')), code_pattern: val(tr.querySelector('.lv-pattern')), code_description: val(tr.querySelector('.lv-desc')) }))
+    .filter((l) => l.name !== '')
+    .map((l) => (l.code_pattern || l.code_description ? l : { name: l.name }));
+  const def = { name: val($('#scheme-name')), scale_name: val($('#scheme-scale-name')), levels, scale: scaleRows('#scheme-scale') };
+  const scale2 = scaleRows('#scheme-scale2');
+  const scale2Name = val($('#scheme-scale2-name'));
+  // A second scale only when it is named or has levels: the API then
+  // checks that it has both.
+  if (scale2Name !== '' || scale2.length) Object.assign(def, { scale2_name: scale2Name, scale2 });
+  return def;
 }
 
 const selected = () => plans.find((p) => String(p.id) === $('#scheme-plan').value) || null;
@@ -98,6 +110,7 @@ export async function initSchemeAdmin(helpers) {
   ui = helpers;
   $('#scheme-plan').addEventListener('change', () => render(selected()));
   $('#scheme-add').addEventListener('click', () => $('#scheme-scale').append(scaleRow()));
+  $('#scheme-add2').addEventListener('click', () => $('#scheme-scale2').append(scaleRow()));
   $('#scheme-form').addEventListener('submit', save);
   try {
     await load();

@@ -374,6 +374,31 @@ test('the admin page defines a draft plan\'s terms', async () => {
     assert.deepEqual(s.items.map((x) => [x.key, x.mark, x.reason_required]),
       [['ui_todo', '未', true], ['ui_doing', '中', false], ['ui_done', '済', false]]);
 
+    // A second scale (達成度 beside 実施状況), defined on the same form.
+    await page.fill('#scheme-scale2-name', '達成度');
+    for (const [key, mark, label, late] of [['ui_short', '未達', '未達成', true], ['ui_met', '達成', '達成', false]]) {
+      await page.click('#scheme-add2');
+      const tr = '#scheme-scale2 tr:last-child';
+      await page.fill(`${tr} .sc-key`, key);
+      await page.fill(`${tr} .sc-mark`, mark);
+      await page.fill(`${tr} .sc-label`, label);
+      if (late) await page.check(`${tr} .sc-late`);
+    }
+    const saved2 = page.waitForResponse((r) => r.url().endsWith(`/api/plans/${id}/scheme`) && r.request().method() === 'PUT');
+    await page.click('#scheme-save');
+    assert.equal((await saved2).status(), 200);
+    const p2 = (await anonymous.get(`/api/plans/${id}`)).body;
+    assert.equal(p2.scheme.scale2_name, '達成度');
+    assert.deepEqual(p2.scheme.scale2.map((x) => [x.key, x.mark, x.counts_as_late]),
+      [['ui_short', '未達', true], ['ui_met', '達成', false]]);
+    assert.equal(p2.scheme.scale.length, 3, 'the first scale is kept as it was');
+    // Shown again as saved, both tables.
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 15000 });
+    await page.selectOption('#scheme-plan', String(id));
+    assert.equal(await page.inputValue('#scheme-scale2-name'), '達成度');
+    assert.equal(await page.locator('#scheme-scale2 tr').count(), 2);
+
     // A refusal is shown in Japanese, naming the field.
     await page.fill(level(1, 'lv-pattern'), '1-2');
     const refused = page.waitForResponse((r) => r.url().endsWith(`/api/plans/${id}/scheme`) && r.request().method() === 'PUT');

@@ -13,7 +13,8 @@
 #include "report.h"
 #include "yearimport.h"
 
-_Static_assert(DB_EXPORT_COLUMNS == EXPORT_COLUMNS, "the files have the db's columns");
+_Static_assert(DB_EXPORT_COLUMNS == EXPORT_COLUMNS && DB_EXPORT_COLUMNS_MAX == EXPORT_COLUMNS_MAX,
+               "the files have the db's columns");
 
 /* ?plan= of the summary, the appendix and the files. */
 static const struct http_qfield plan_param[] = {{"plan", valid_id}};
@@ -81,6 +82,7 @@ export_answer(const struct api_req *rq, struct db *db, struct http_response *res
 		return;
 	}
 	t = (struct export_table){.fiscal_year = (int)rq->cap[0],
+	                          .ncols = e.ncols,
 	                          .nrows = e.nrows,
 	                          .cells = e.cells,
 	                          .titles = e.titles,

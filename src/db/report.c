@@ -81,14 +81,17 @@ const struct db_stmt db_report_stmts[] = {
      * columns, the sheet's name), then the rows in the columns of the CSV.
      * $1 fiscal year, $2 plan (NULL: the reporting plan). */
     {"report_export",
-     /* The plan's terms name the columns (plan_terms, sql/014). */
+     /* The plan's terms name the columns (plan_terms, sql/014); the second
+      * scale's title (sql/015) is NULL for a plan with one scale, and
+      * db_report_export then drops that column. */
      "SELECT 0::bigint AS ord, '番号', t.coded || '番号', t.coded, t.row_level, t.scale_name,"
-     " 'スケジュールの変更理由', fiscal_era($1::int - 1) || ' 取組結果',"
+     " t.scale2_name, 'スケジュールの変更理由', fiscal_era($1::int - 1) || ' 取組結果',"
      " fiscal_era($1::int) || ' 取組結果', fiscal_era($1::int + 1) || '以降の取組予定', '所管課',"
      " fiscal_era($1::int) || ' 別紙' FROM plan_terms(report_plan($1::int, $2::int)) t "
      "UNION ALL "
-     "SELECT seq, seq::text, measure_code, measure_name, activity, status_mark, change_reason,"
-     " result_prev, result, plan_next, departments, NULL FROM report_table($1::int, $2::int) "
+     "SELECT seq, seq::text, measure_code, measure_name, activity, status_mark,"
+     " coalesce(status2_mark, ''), change_reason, result_prev, result, plan_next, departments,"
+     " NULL FROM report_table($1::int, $2::int) "
      "ORDER BY 1",
      2},
     /* Cells of the closed year's snapshot that differ from the records now. */
@@ -140,8 +143,25 @@ db_report_differences(struct db *db, int64_t fiscal_year, char **json)
 	return dbi_json(db, "report_differences", 1, p, json);
 }
 
-/* Column 0 of report_export is the order; 1..10 the cells; 11 the sheet. */
-enum { X_ORD, X_CELLS, X_SHEET = X_CELLS + DB_EXPORT_COLUMNS, X_N };
+/* Column 0 of report_export is the order; 1..11 the cells (6: the second
+ * scale); 12 the sheet. */
+enum { X_ORD, X_CELLS, X_STATUS2 = X_CELLS + 5, X_SHEET = X_CELLS + DB_EXPORT_COLUMNS_MAX, X_N };
+
+/* A plan with one scale: the files keep their 10 columns, byte for byte as
+ * before sql/015, so the second scale's cell is taken out of each row. */
+static void
+drop_status2(struct db_export *out)
+{
+	const size_t at = X_STATUS2 - X_CELLS, n = DB_EXPORT_COLUMNS_MAX;
+	size_t i, c, w = 0;
+
+	memmove(out->titles + at, out->titles + at + 1, (n - at - 1) * sizeof *out->titles);
+	for (i = 0; i < out->nrows; i++)
+		for (c = 0; c < n; c++)
+			if (c != at)
+				out->cells[w++] = out->cells[i * n + c];
+	out->ncols = n - 1;
+}
 
 enum db_rc
 db_report_export(struct db *db, int64_t fiscal_year, int64_t plan, struct db_export *out)
@@ -152,7 +172,7 @@ db_report_export(struct db *db, int64_t fiscal_year, int64_t plan, struct db_exp
 	enum db_rc rc;
 
 	memset(out, 0, sizeof *out);
-	rc = dbi_table(db, "report_export", 2, p, DB_EXPORT_COLUMNS, out->titles, &out->cells,
+	rc = dbi_table(db, "report_export", 2, p, DB_EXPORT_COLUMNS_MAX, out->titles, &out->cells,
 	               &out->nrows, &r);
 	if (rc != DB_OK)
 		return rc;
@@ -163,6 +183,9 @@ db_report_export(struct db *db, int64_t fiscal_year, int64_t plan, struct db_exp
 		memset(out, 0, sizeof *out);
 		return DB_MISSING;
 	}
+	out->ncols = DB_EXPORT_COLUMNS_MAX;
+	if (PQgetisnull(r, 0, X_STATUS2))
+		drop_status2(out);
 	out->sheet = PQgetvalue(r, 0, X_SHEET);
 	out->owner = r;
 	return DB_OK;

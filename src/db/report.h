@@ -22,15 +22,19 @@ enum db_rc db_report_appendix(struct db *db, int64_t fiscal_year, int64_t plan, 
  * snapshot that differ from the records now (none before a round closes). */
 enum db_rc db_report_differences(struct db *db, int64_t fiscal_year, char **json);
 
-#define DB_EXPORT_COLUMNS 10
+/* 10 columns; 11 when the plan has a second scale (sql/015): its marks
+ * after the first scale's, titled by its name. */
+#define DB_EXPORT_COLUMNS     10
+#define DB_EXPORT_COLUMNS_MAX (DB_EXPORT_COLUMNS + 1)
 
 /* The appendix as the files hold it. Every text is the database's, era
  * names included (fiscal_era): nothing here is computed in C. */
 struct db_export {
-	const char *titles[DB_EXPORT_COLUMNS]; /* 番号 … 令和5年度 取組結果 … 所管課 */
-	const char *sheet;                     /* 令和6年度 別紙 */
+	const char *titles[DB_EXPORT_COLUMNS_MAX]; /* 番号 … 令和5年度 取組結果 … 所管課 */
+	const char *sheet;                         /* 令和6年度 別紙 */
+	size_t ncols;                              /* DB_EXPORT_COLUMNS, or _MAX */
 	size_t nrows;
-	const char **cells; /* cells[row * DB_EXPORT_COLUMNS + col], the CSV's order */
+	const char **cells; /* cells[row * ncols + col], the CSV's order */
 	void *owner;        /* the result the texts live in */
 };
 

@@ -148,25 +148,48 @@ export_csv_cells(size_t ncols, const char *const *header, size_t nrows, const ch
 	return b.p;
 }
 
+static size_t
+table_ncols(const struct export_table *t)
+{
+	return t->ncols == EXPORT_COLUMNS_MAX ? EXPORT_COLUMNS_MAX : EXPORT_COLUMNS;
+}
+
 char *
 export_csv(const struct export_table *t, size_t *len)
 {
-	char keys[EXPORT_COLUMNS][32];
-	const char *header[EXPORT_COLUMNS];
-	int c;
+	char keys[EXPORT_COLUMNS_MAX][32];
+	const char *header[EXPORT_COLUMNS_MAX];
+	size_t c, n = table_ncols(t);
 
 	/* The header says in Japanese what the report prints (the titles);
-	 * without them, the keys the import also takes. */
+	 * without them, the keys the import also takes (status2 after status
+	 * when there is a second scale). */
 	export_header(t->fiscal_year, keys);
-	for (c = 0; c < EXPORT_COLUMNS; c++)
+	if (n == EXPORT_COLUMNS_MAX) {
+		memmove(keys[6], keys[5], sizeof keys[0] * (EXPORT_COLUMNS - 5));
+		snprintf(keys[5], 32, "status2");
+	}
+	for (c = 0; c < n; c++)
 		header[c] = t->titles != NULL ? t->titles[c] : keys[c];
-	return export_csv_cells(EXPORT_COLUMNS, header, t->nrows, t->cells, len);
+	return export_csv_cells(n, header, t->nrows, t->cells, len);
 }
 
 /* ---- XLSX ---- */
 
 /* Widths in characters, for the columns' usual contents. */
 static const double xlsx_widths[EXPORT_COLUMNS] = {5, 9, 24, 30, 7, 24, 44, 44, 30, 16};
+
+/* The width of column c of n, and whether it holds marks (centred): the
+ * second scale's column, when there is one, is a mark column like the
+ * first's. */
+static double
+xlsx_width(size_t n, size_t c, bool *is_mark)
+{
+	size_t at = n == EXPORT_COLUMNS_MAX && c > 4 ? c - 1 : c;
+
+	*is_mark = c == 0 || at == 4;
+	return xlsx_widths[at];
+}
 
 /* The one sheet; false when libxlsxwriter refused it (logged). */
 static bool
@@ -175,8 +198,8 @@ xlsx_sheet(lxw_workbook *wb, const struct export_table *t)
 	lxw_worksheet *ws;
 	lxw_format *head = workbook_add_format(wb), *cell = workbook_add_format(wb),
 	           *mark = workbook_add_format(wb);
-	size_t r;
-	int c;
+	size_t r, c, n = table_ncols(t);
+	bool is_mark;
 
 	/* NULL for a name Excel refuses (over 31 characters, []:*?/\). */
 	if ((ws = workbook_add_worksheet(wb, t->sheet)) == NULL) {
@@ -196,12 +219,13 @@ xlsx_sheet(lxw_workbook *wb, const struct export_table *t)
 	format_set_align(mark, LXW_ALIGN_VERTICAL_TOP);
 	format_set_border(mark, LXW_BORDER_THIN);
 
-	for (c = 0; c < EXPORT_COLUMNS; c++) {
-		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, xlsx_widths[c], NULL);
+	for (c = 0; c < n; c++) {
+		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, xlsx_width(n, c, &is_mark),
+		                     NULL);
 		worksheet_write_string(ws, 0, (lxw_col_t)c, t->titles[c], head);
 	}
 	for (r = 0; r < t->nrows; r++) {
-		const char *const *row = t->cells + r * EXPORT_COLUMNS;
+		const char *const *row = t->cells + r * n;
 		lxw_row_t x = (lxw_row_t)(r + 1);
 
 		worksheet_write_number(ws, x, 0, atof(row[0]), mark);
@@ -213,12 +237,14 @@ xlsx_sheet(lxw_workbook *wb, const struct export_table *t)
 		 * formula; the quotePrefix style that prevents even that needs
 		 * format_set_quote_prefix, which Debian 12's libxlsxwriter 1.1.4
 		 * does not have. */
-		for (c = 1; c < EXPORT_COLUMNS; c++)
-			worksheet_write_string(ws, x, (lxw_col_t)c, row[c], c == 4 ? mark : cell);
+		for (c = 1; c < n; c++) {
+			xlsx_width(n, c, &is_mark);
+			worksheet_write_string(ws, x, (lxw_col_t)c, row[c], is_mark ? mark : cell);
+		}
 	}
 	/* Header and the activity's name stay in view while scrolling. */
 	worksheet_freeze_panes(ws, 1, 4);
-	worksheet_autofilter(ws, 0, 0, (lxw_row_t)t->nrows, EXPORT_COLUMNS - 1);
+	worksheet_autofilter(ws, 0, 0, (lxw_row_t)t->nrows, (lxw_col_t)(n - 1));
 	/* Printed like the report's appendix: A4 landscape, one page wide. */
 	worksheet_set_landscape(ws);
 	worksheet_set_paper(ws, 9);

@@ -7,16 +7,20 @@
 #include <stddef.h>
 
 #define EXPORT_COLUMNS 10
+/* With a second scale (sql/015): its column after the first's. */
+#define EXPORT_COLUMNS_MAX (EXPORT_COLUMNS + 1)
 
-/* A table of rows of EXPORT_COLUMNS texts; cells[row * EXPORT_COLUMNS + col].
+/* A table of rows of ncols texts (EXPORT_COLUMNS, or EXPORT_COLUMNS_MAX for
+ * a plan with a second scale); cells[row * ncols + col].
  * The Japanese titles and the sheet's name are the database's (their era
  * names come from SQL fiscal_era(), the one definition); only the XLSX
  * shows them. */
 struct export_table {
 	int fiscal_year;
+	size_t ncols; /* 0: EXPORT_COLUMNS */
 	size_t nrows;
 	const char *const *cells;
-	const char *const *titles; /* EXPORT_COLUMNS titles (令和5年度 取組結果, …) */
+	const char *const *titles; /* ncols titles (令和5年度 取組結果, …) */
 	const char *sheet;         /* 令和6年度 別紙 */
 };
 

@@ -6,10 +6,14 @@
 // scale. The plan is removed at the end, so the seed stays as it was.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { skipUnlessStack, signIn, anonymous, sql } from './accounts.mjs';
+import { createRequire } from 'node:module';
+import { skipUnlessStack, signIn, anonymous, sql, BASE } from './accounts.mjs';
 import { importPlanFile } from './draft-plan.mjs';
+import { parseCsv } from './csv.mjs';
 
 skipUnlessStack();
+
+const require = createRequire(import.meta.url);
 
 // The example's file, once imported (importPlanFile).
 let example;
@@ -101,4 +105,27 @@ test('the database refuses a key of another scheme or scale', () => {
     /「exceeded」はこの計画の実施状況の区分/);
   assert.throws(() => sql(`UPDATE activity_year SET status2 = 'done' WHERE activity_id = ${id} AND fiscal_year = 2024`),
     /「done」はこの計画の達成度の区分/);
+});
+
+test('CSV and XLSX: the second scale is a column of its own, named by the plan', async () => {
+  const csv = await fetch(`${BASE}/api/reports/2024/progress.csv?plan=${plan}`);
+  assert.equal(csv.status, 200);
+  const rows = parseCsv((await csv.text()).replace(/^\uFEFF/, ''));
+  assert.deepEqual(rows[0].slice(0, 7), ['番号', '事業番号', '事業', '取組', '実施状況', '達成度', 'スケジュールの変更理由']);
+  assert.equal(rows[0].length, 11);
+  const data = rows.slice(1).filter((r) => r.length > 1);
+  assert.deepEqual(data.map((r) => r[4]), example.activities.map((a) => a.status));
+  assert.deepEqual(data.map((r) => r[5]), example.activities.map((a) => a.status2 ?? ''));
+  assert.deepEqual(data.map((r) => r[10]), example.activities.map((a) => a.departments.join('、')));
+
+  const x = await fetch(`${BASE}/api/reports/2024/progress.xlsx?plan=${plan}`);
+  assert.equal(x.status, 200);
+  const sheet = (await require('read-excel-file/node').default(Buffer.from(await x.arrayBuffer())))[0].data;
+  assert.deepEqual(sheet[0].slice(4, 6), ['実施状況', '達成度']);
+  assert.equal(sheet[1][5], example.activities[0].status2);
+
+  // A plan with one scale keeps its ten columns.
+  const seed = parseCsv((await (await fetch(`${BASE}/api/reports/2024/progress.csv`)).text()).replace(/^\uFEFF/, ''));
+  assert.equal(seed[0].length, 10);
+  assert.equal(seed[0][5], 'スケジュールの変更理由');
 });

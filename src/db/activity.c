@@ -48,14 +48,18 @@
 
 #define ACTIVITY_ORDER "x.plan_id, x.goal_number, x.policy, x.measure_no, x.position"
 
-/* The list's statement with filter as its WHERE clause. Unfiltered, the
- * page and the count each read activity_rank's indexes (matched inlined
- * twice); filtered, matched is computed once for both (MATERIALIZED). */
-#define ACTIVITY_LIST(filter) ACTIVITY_LIST_AS("MATERIALIZED", filter)
-#define ACTIVITY_LIST_AS(materialized, filter)                                                     \
-	ACTIVITY_LIST_FROM(materialized, "f CROSS JOIN activity_rank a", filter)
+/* The list's statement with filter as its WHERE clause: matched is
+ * computed once for the page and the count (MATERIALIZED). Unfiltered, the
+ * page reads activity_rank's order index (matched inlined) and the total
+ * is the kept one. */
+#define ACTIVITY_RANK "f CROSS JOIN activity_rank a"
+#define ACTIVITY_LIST(filter)                                                                      \
+	ACTIVITY_LIST_FROM("MATERIALIZED", ACTIVITY_RANK, filter, ACTIVITY_COUNTED)
+/* The total: the matches counted, or (unfiltered) the number sql/018 keeps. */
+#define ACTIVITY_COUNTED "(SELECT count(*) FROM matched)"
+#define ACTIVITY_KEPT "(SELECT n FROM activity_rank_total)"
 /* A search starts from the year's matching texts (ACTIVITY_Q_FROM). */
-#define ACTIVITY_LIST_FROM(materialized, from, filter)                                             \
+#define ACTIVITY_LIST_FROM(materialized, from, filter, total)                                      \
 	"WITH f AS (SELECT coalesce($6::int, (SELECT max(fiscal_year) FROM activity_year)) AS fy," \
 	"  $1::int AS plan, $2::int AS goal, $3::text AS measure, $4::int AS dept,"                \
 	"  $5::text AS status, $7::text AS q), "                                                   \
@@ -66,7 +70,7 @@
 	" WHERE " filter "), "                                                                     \
 	"page AS (SELECT x.*, row_number() OVER (ORDER BY " ACTIVITY_ORDER ") AS n"                \
 	" FROM (SELECT * FROM matched x ORDER BY " ACTIVITY_ORDER " LIMIT $8 OFFSET $9) x) "       \
-	"SELECT 0::bigint AS n, 0 AS k, (SELECT count(*) FROM matched)::int AS id,"                \
+	"SELECT 0::bigint AS n, 0 AS k, " total "::int AS id,"                                      \
 	" NULL::int, NULL::text, NULL::int, NULL::int, NULL::int, NULL::text, NULL::text,"         \
 	" NULL::int, f.fy, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::int," \
 	" NULL::text, NULL::text"                                                                  \
@@ -88,13 +92,15 @@
 	"ORDER BY 1, 2, 11"
 
 const struct db_stmt db_activity_stmts[] = {
-	{"activity_list", ACTIVITY_LIST_AS("NOT MATERIALIZED", "true"), 9},
+	{"activity_list",
+	 ACTIVITY_LIST_FROM("NOT MATERIALIZED", ACTIVITY_RANK, "true", ACTIVITY_KEPT), 9},
 	{"activity_list_plan", ACTIVITY_LIST("a.plan_id = $1::int"), 9},
 	{"activity_list_goal", ACTIVITY_LIST("a.goal_id = $2::int"), 9},
 	{"activity_list_measure", ACTIVITY_LIST(ACTIVITY_MEASURE), 9},
 	{"activity_list_department", ACTIVITY_LIST(ACTIVITY_DEPT), 9},
 	{"activity_list_status", ACTIVITY_LIST("y.status = $5::text"), 9},
-	{"activity_list_q", ACTIVITY_LIST_FROM("MATERIALIZED", ACTIVITY_Q_FROM, ACTIVITY_Q_FILTER), 9},
+	{"activity_list_q",
+	 ACTIVITY_LIST_FROM("MATERIALIZED", ACTIVITY_Q_FROM, ACTIVITY_Q_FILTER, ACTIVITY_COUNTED), 9},
 	{"activity_list_any",
 	 ACTIVITY_LIST("($1::int IS NULL OR a.plan_id = $1::int) AND ($2::int IS NULL OR a.goal_id = $2::int)"
 	               " AND ($3::text IS NULL OR " ACTIVITY_MEASURE ")"

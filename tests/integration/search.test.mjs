@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { sql } from './accounts.mjs';
+import { sql, anonymous } from './accounts.mjs';
 
 if (!process.env.SHINCHOKU_TEST_URL) process.exit(77);
 
@@ -92,6 +92,20 @@ test('activity_search and activity_rank equal their sources', () => {
     assert.equal(sql(`SELECT count(*) FROM ((TABLE ${table} EXCEPT TABLE ${source})
       UNION ALL (TABLE ${source} EXCEPT TABLE ${table})) d`), '0', table);
   }
+  // The unfiltered list's total is the number sql/018 keeps, not a count.
+  assert.equal(sql('SELECT n = (SELECT count(*) FROM activity_rank) FROM activity_rank_total'), 't');
+});
+
+test('the unfiltered list\'s kept total is the number of activities listed', async () => {
+  const rank = Number(sql('SELECT count(*) FROM activity_rank'));
+  const all = (await anonymous.get('/api/activities?fy=2024&limit=1')).body;
+  assert.equal(all.total, rank);
+  // A statement that adds and one that removes move it by as much (rolled back).
+  const out = sql(`BEGIN;
+    DELETE FROM activity_rank WHERE activity_id IN (SELECT activity_id FROM activity_rank ORDER BY 1 LIMIT 3);
+    SELECT n FROM activity_rank_total;
+    ROLLBACK;`);
+  assert.ok(out.split('\n').includes(String(rank - 3)), out);
 });
 
 test('shinchoku statement prints a prepared statement (bench/run gives it to pgbench)', () => {

@@ -154,23 +154,34 @@ table_ncols(const struct export_table *t)
 	return t->ncols == EXPORT_COLUMNS_MAX ? EXPORT_COLUMNS_MAX : EXPORT_COLUMNS;
 }
 
+/* Column c of a table of n columns in the ten of a one-scale table;
+ * EXPORT_COLUMNS for the second scale's column (sql/015), which comes
+ * right after the first scale's. */
+static size_t
+base_column(size_t n, size_t c)
+{
+	if (n != EXPORT_COLUMNS_MAX || c <= EXPORT_STATUS_COLUMN)
+		return c;
+	return c == EXPORT_STATUS_COLUMN + 1 ? EXPORT_COLUMNS : c - 1;
+}
+
 char *
 export_csv(const struct export_table *t, size_t *len)
 {
-	char keys[EXPORT_COLUMNS_MAX][32];
+	char keys[EXPORT_COLUMNS][32];
 	const char *header[EXPORT_COLUMNS_MAX];
-	size_t c, n = table_ncols(t);
+	size_t c, b, n = table_ncols(t);
 
 	/* The header says in Japanese what the report prints (the titles);
 	 * without them, the keys the import also takes (status2 after status
 	 * when there is a second scale). */
 	export_header(t->fiscal_year, keys);
-	if (n == EXPORT_COLUMNS_MAX) {
-		memmove(keys[6], keys[5], sizeof keys[0] * (EXPORT_COLUMNS - 5));
-		snprintf(keys[5], 32, "status2");
+	for (c = 0; c < n; c++) {
+		b = base_column(n, c);
+		header[c] = t->titles != NULL     ? t->titles[c]
+		            : b == EXPORT_COLUMNS ? "status2"
+		                                  : keys[b];
 	}
-	for (c = 0; c < n; c++)
-		header[c] = t->titles != NULL ? t->titles[c] : keys[c];
 	return export_csv_cells(n, header, t->nrows, t->cells, len);
 }
 
@@ -179,16 +190,23 @@ export_csv(const struct export_table *t, size_t *len)
 /* Widths in characters, for the columns' usual contents. */
 static const double xlsx_widths[EXPORT_COLUMNS] = {5, 9, 24, 30, 7, 24, 44, 44, 30, 16};
 
-/* The width of column c of n, and whether it holds marks (centred): the
- * second scale's column, when there is one, is a mark column like the
- * first's. */
-static double
-xlsx_width(size_t n, size_t c, bool *is_mark)
+/* Whether column c of n holds marks (centred): the number, the first
+ * scale's and the second's. */
+static bool
+xlsx_is_mark(size_t n, size_t c)
 {
-	size_t at = n == EXPORT_COLUMNS_MAX && c > 4 ? c - 1 : c;
+	size_t b = base_column(n, c);
 
-	*is_mark = c == 0 || at == 4;
-	return xlsx_widths[at];
+	return b == 0 || b == EXPORT_STATUS_COLUMN || b == EXPORT_COLUMNS;
+}
+
+/* The second scale's column is as wide as the first's. */
+static double
+xlsx_width(size_t n, size_t c)
+{
+	size_t b = base_column(n, c);
+
+	return xlsx_widths[b == EXPORT_COLUMNS ? EXPORT_STATUS_COLUMN : b];
 }
 
 /* The one sheet; false when libxlsxwriter refused it (logged). */
@@ -199,7 +217,6 @@ xlsx_sheet(lxw_workbook *wb, const struct export_table *t)
 	lxw_format *head = workbook_add_format(wb), *cell = workbook_add_format(wb),
 	           *mark = workbook_add_format(wb);
 	size_t r, c, n = table_ncols(t);
-	bool is_mark;
 
 	/* NULL for a name Excel refuses (over 31 characters, []:*?/\). */
 	if ((ws = workbook_add_worksheet(wb, t->sheet)) == NULL) {
@@ -220,8 +237,7 @@ xlsx_sheet(lxw_workbook *wb, const struct export_table *t)
 	format_set_border(mark, LXW_BORDER_THIN);
 
 	for (c = 0; c < n; c++) {
-		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, xlsx_width(n, c, &is_mark),
-		                     NULL);
+		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, xlsx_width(n, c), NULL);
 		worksheet_write_string(ws, 0, (lxw_col_t)c, t->titles[c], head);
 	}
 	for (r = 0; r < t->nrows; r++) {
@@ -237,10 +253,9 @@ xlsx_sheet(lxw_workbook *wb, const struct export_table *t)
 		 * formula; the quotePrefix style that prevents even that needs
 		 * format_set_quote_prefix, which Debian 12's libxlsxwriter 1.1.4
 		 * does not have. */
-		for (c = 1; c < n; c++) {
-			xlsx_width(n, c, &is_mark);
-			worksheet_write_string(ws, x, (lxw_col_t)c, row[c], is_mark ? mark : cell);
-		}
+		for (c = 1; c < n; c++)
+			worksheet_write_string(ws, x, (lxw_col_t)c, row[c],
+			                       xlsx_is_mark(n, c) ? mark : cell);
 	}
 	/* Header and the activity's name stay in view while scrolling. */
 	worksheet_freeze_panes(ws, 1, 4);

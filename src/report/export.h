@@ -9,6 +9,8 @@
 #define EXPORT_COLUMNS 10
 /* With a second scale (sql/015): its column after the first's. */
 #define EXPORT_COLUMNS_MAX (EXPORT_COLUMNS + 1)
+/* The first scale's marks (進捗状況). */
+#define EXPORT_STATUS_COLUMN 4
 
 /* A table of rows of ncols texts (EXPORT_COLUMNS, or EXPORT_COLUMNS_MAX for
  * a plan with a second scale); cells[row * ncols + col].

@@ -32,10 +32,9 @@ const struct db_stmt db_report_stmts[] = {
      "       WHERE y.fiscal_year = $1 AND a.plan_id = (SELECT id FROM p)"
      "         AND NOT EXISTS (SELECT 1 FROM snap) GROUP BY y.status, y.status2),"
      /* Each record counted once per scale (sql/015): its value of that
-      * scale. */
+      * scale; per below reads scale 2 only for a plan that names one. */
      " v AS (SELECT 1 AS scale, y.status AS status, y.n FROM y"
-     "       UNION ALL SELECT 2, y.status2, y.n FROM y, sc"
-     "       WHERE (SELECT scale2_name FROM scheme WHERE id = sc.id) IS NOT NULL),"
+     "       UNION ALL SELECT 2, y.status2, y.n FROM y),"
      /* Per scale: the levels of the plan's scale (sql/014), in its order. */
      " per AS (SELECT k.scale, k.name, (SELECT json_agg(json_build_object('status', s.key,"
      "   'mark', s.mark, 'label', s.label, 'count', (SELECT coalesce(sum(n), 0)::bigint FROM v"

@@ -227,6 +227,21 @@ parse_scheme(struct ctx *c, struct json_object *root)
 	return true;
 }
 
+/* Level i of the legend $.name (arr): its mark, key and label, every
+ * legend's; *e the level, where its place for messages. */
+static bool
+legend_entry(struct ctx *c, struct json_object *arr, const char *name, size_t i,
+             struct json_object **e, char *where, size_t wlen, const char **mark, const char **key)
+{
+	const char *label;
+
+	snprintf(where, wlen, "$.%s[%zu]", name, i);
+	*e = json_object_array_get_idx(arr, i);
+	return text(c, *e, where, "mark", false, 4, mark) &&
+	       text(c, *e, where, "key", false, 20, key) &&
+	       text(c, *e, where, "label", false, 200, &label);
+}
+
 /* A legend of the file's own scale (every level's key, mark, short text,
  * label, reason_required, counts_as_late and min_rate) into *out: $.name,
  * the scale's levels; other is the first scale's, whose keys this one may
@@ -236,18 +251,14 @@ own_legend(struct ctx *c, struct json_object *arr, const char *name, struct ds_l
            size_t *nout, const struct ds_level *other, size_t nother)
 {
 	struct json_object *e, *v;
-	const char *mark, *key, *label, *s;
+	const char *mark, *key, *s;
 	struct ds_level *l;
 	char where[64];
 	size_t i, j, n = json_object_array_length(arr);
 	bool b;
 
 	for (i = 0; i < n; i++) {
-		snprintf(where, sizeof where, "$.%s[%zu]", name, i);
-		e = json_object_array_get_idx(arr, i);
-		if (!text(c, e, where, "mark", false, 4, &mark) ||
-		    !text(c, e, where, "key", false, 20, &key) ||
-		    !text(c, e, where, "label", false, 200, &label))
+		if (!legend_entry(c, arr, name, i, &e, where, sizeof where, &mark, &key))
 			return false;
 		if (json_object_object_get_ex(e, "short", &v) &&
 		    !text(c, e, where, "short", false, 20, &s))
@@ -281,7 +292,7 @@ static bool
 parse_legend(struct ctx *c, struct json_object *root)
 {
 	struct json_object *arr, *e;
-	const char *mark, *key, *label;
+	const char *mark, *key;
 	const struct scale_level *known;
 	char where[64];
 	size_t i, n;
@@ -296,11 +307,7 @@ parse_legend(struct ctx *c, struct json_object *root)
 		return true;
 	}
 	for (i = 0; i < n; i++) {
-		snprintf(where, sizeof where, "$.status_legend[%zu]", i);
-		e = json_object_array_get_idx(arr, i);
-		if (!text(c, e, where, "mark", false, 4, &mark) ||
-		    !text(c, e, where, "key", false, 20, &key) ||
-		    !text(c, e, where, "label", false, 200, &label))
+		if (!legend_entry(c, arr, "status_legend", i, &e, where, sizeof where, &mark, &key))
 			return false;
 		known = scale_find_in(0, mark);
 		if (known == NULL || strcmp(known->mark, mark) != 0 || strcmp(known->key, key) != 0)

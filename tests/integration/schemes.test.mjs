@@ -353,18 +353,26 @@ test('the admin page defines a draft plan\'s terms', async () => {
     await page.fill(level(2, 'lv-name'), '事業');
     for (const d of [3, 4]) for (const c of ['lv-name', 'lv-pattern', 'lv-desc']) await page.fill(level(d, c), '');
     for (let i = 0; i < 4; i++) await page.click('#scheme-scale tr:first-child .sc-remove');
-    const rows = [['ui_todo', '未', '未着手', true], ['ui_doing', '中', '取組中', false], ['ui_done', '済', '完了', false]];
-    for (const [key, mark, label, reason] of rows) {
-      await page.click('#scheme-add');
-      const tr = '#scheme-scale tr:last-child';
+    // A level added with the button add to the table tbody; check: the box
+    // to tick (sc-reason, sc-late), if any.
+    const addLevel = async (add, tbody, [key, mark, label, check]) => {
+      await page.click(add);
+      const tr = `${tbody} tr:last-child`;
       await page.fill(`${tr} .sc-key`, key);
       await page.fill(`${tr} .sc-mark`, mark);
       await page.fill(`${tr} .sc-label`, label);
-      if (reason) await page.check(`${tr} .sc-reason`);
+      if (check) await page.check(`${tr} .${check}`);
+    };
+    // 保存, and the status of the PUT it sends.
+    const save = async () => {
+      const answer = page.waitForResponse((r) => r.url().endsWith(`/api/plans/${id}/scheme`) && r.request().method() === 'PUT');
+      await page.click('#scheme-save');
+      return (await answer).status();
+    };
+    for (const row of [['ui_todo', '未', '未着手', 'sc-reason'], ['ui_doing', '中', '取組中'], ['ui_done', '済', '完了']]) {
+      await addLevel('#scheme-add', '#scheme-scale', row);
     }
-    const saved = page.waitForResponse((r) => r.url().endsWith(`/api/plans/${id}/scheme`) && r.request().method() === 'PUT');
-    await page.click('#scheme-save');
-    assert.equal((await saved).status(), 200);
+    assert.equal(await save(), 200);
     await page.waitForSelector('#scheme-status:has-text("保存しました")');
 
     const s = (await anonymous.get(`/api/statuses?plan=${id}`)).body;
@@ -376,17 +384,10 @@ test('the admin page defines a draft plan\'s terms', async () => {
 
     // A second scale (達成度 beside 実施状況), defined on the same form.
     await page.fill('#scheme-scale2-name', '達成度');
-    for (const [key, mark, label, late] of [['ui_short', '未達', '未達成', true], ['ui_met', '達成', '達成', false]]) {
-      await page.click('#scheme-add2');
-      const tr = '#scheme-scale2 tr:last-child';
-      await page.fill(`${tr} .sc-key`, key);
-      await page.fill(`${tr} .sc-mark`, mark);
-      await page.fill(`${tr} .sc-label`, label);
-      if (late) await page.check(`${tr} .sc-late`);
+    for (const row of [['ui_short', '未達', '未達成', 'sc-late'], ['ui_met', '達成', '達成']]) {
+      await addLevel('#scheme-add2', '#scheme-scale2', row);
     }
-    const saved2 = page.waitForResponse((r) => r.url().endsWith(`/api/plans/${id}/scheme`) && r.request().method() === 'PUT');
-    await page.click('#scheme-save');
-    assert.equal((await saved2).status(), 200);
+    assert.equal(await save(), 200);
     const p2 = (await anonymous.get(`/api/plans/${id}`)).body;
     assert.equal(p2.scheme.scale2_name, '達成度');
     assert.deepEqual(p2.scheme.scale2.map((x) => [x.key, x.mark, x.counts_as_late]),
@@ -401,9 +402,7 @@ test('the admin page defines a draft plan\'s terms', async () => {
 
     // A refusal is shown in Japanese, naming the field.
     await page.fill(level(1, 'lv-pattern'), '1-2');
-    const refused = page.waitForResponse((r) => r.url().endsWith(`/api/plans/${id}/scheme`) && r.request().method() === 'PUT');
-    await page.click('#scheme-save');
-    assert.equal((await refused).status(), 400);
+    assert.equal(await save(), 400);
     await page.waitForSelector('#error:not([hidden])');
     assert.match(await page.textContent('#error-text'), /（コードの形式）.*正規表現/);
     assert.deepEqual(errors, []);

@@ -137,11 +137,12 @@ valid_flag(const char *raw, union http_qval *out)
 	return NULL;
 }
 
-enum { Q_DRY_RUN, Q_DECIDED, Q_N };
+enum { Q_DRY_RUN, Q_DECIDED, Q_PLAN, Q_N };
 
 static const struct http_qfield import_params[Q_N] = {
     [Q_DRY_RUN] = {"dry_run", valid_flag},
     [Q_DECIDED] = {"decided", valid_flag},
+    [Q_PLAN] = {"plan", valid_id},
 };
 
 /* text/csv, as a browser sends a .csv file (Excel: charset may be absent);
@@ -168,6 +169,7 @@ reports_import(const struct api_req *rq, struct db *db, struct http_response *re
 	    .fiscal_year = (int)rq->cap[0],
 	    .dry_run = rq->q[Q_DRY_RUN].present && rq->q[Q_DRY_RUN].v.i,
 	    .decided = rq->q[Q_DECIDED].present && rq->q[Q_DECIDED].v.i,
+	    .plan = rq->q[Q_PLAN].present ? rq->q[Q_PLAN].v.i : 0,
 	    .user_id = rq->user.id,
 	};
 	const char *body = rq->http->body ? rq->http->body : "";

@@ -30,7 +30,7 @@ const char cli_usage[] =
     "             import [--timeline-plan=TITLE] [--if-empty] FILE\n"
     "             or a year's updates in the columns of progress.csv (rolled\n"
     "             back unless every row is right; the report goes to stdout):\n"
-    "             import --fiscal-year=YYYY [--dry-run] [--decided] FILE.csv\n"
+    "             import --fiscal-year=YYYY [--plan=ID] [--dry-run] [--decided] FILE.csv\n"
     "  user add   create a user in db_admin, the password read from stdin:\n"
     "             user add LOGIN ROLE DEPARTMENT|- DISPLAY_NAME [--if-missing]\n"
     "  statement  print the SQL of a prepared statement: statement NAME\n"
@@ -109,6 +109,9 @@ cli_import(const struct config *cfg, int argc, char **argv)
 			year.dry_run = true;
 		else if (strcmp(argv[i], "--decided") == 0)
 			year.decided = true;
+		else if (strncmp(argv[i], "--plan=", 7) == 0 &&
+		         valid_int(argv[i] + 7, 1, INT32_MAX, &fy))
+			year.plan = fy;
 		else if (strncmp(argv[i], "--fiscal-year=", 14) == 0 &&
 		         valid_int(argv[i] + 14, FY_MIN, FY_MAX, &fy))
 			year.fiscal_year = (int)fy;

@@ -17,17 +17,29 @@ const struct db_stmt db_yearimport_stmts[] = {
      "SELECT count(*) FROM (SELECT 1 FROM activity_year WHERE fiscal_year = $1 FOR UPDATE) x",
      1},
     /* The appendix as it is now: what every row of the file is checked
-     * against. $1 fiscal year. The columns of struct db_yi_record. */
+     * against. $1 fiscal year, $2 plan (NULL: the reporting plan,
+     * report_plan). The columns of struct db_yi_record; a pending request
+     * is one per scale (sql/015). */
     {"import_current",
      "SELECT x.seq, x.measure_code, x.activity, x.activity_id, x.relisted,"
      " coalesce(x.status, ''), x.change_reason, x.result_prev, x.result, x.plan_next,"
      " x.departments, coalesce(x.version, 0), y.activity_id IS NOT NULL,"
      " EXISTS (SELECT 1 FROM status_request r WHERE r.activity_id = x.activity_id"
-     "   AND r.fiscal_year = $1 AND r.state = 'pending')"
-     " FROM report_appendix($1, NULL) x"
+     "   AND r.fiscal_year = $1 AND r.state = 'pending' AND r.scale = 1),"
+     " coalesce(x.status2, ''),"
+     " EXISTS (SELECT 1 FROM status_request r WHERE r.activity_id = x.activity_id"
+     "   AND r.fiscal_year = $1 AND r.state = 'pending' AND r.scale = 2)"
+     " FROM report_appendix($1, $2) x"
      " LEFT JOIN activity_year y ON y.activity_id = x.activity_id AND y.fiscal_year = $1"
      " ORDER BY x.seq",
-     1},
+     2},
+    /* The levels of the plan's scales (sql/014, 015), in their order: what
+     * a status cell is checked against. $1 fiscal year, $2 plan. */
+    {"import_levels",
+     "SELECT s.key, s.mark, s.scale, s.reason_required FROM progress_status s"
+     " WHERE s.scheme_id = coalesce((SELECT scheme_id FROM plan WHERE id = report_plan($1, $2)), 1)"
+     " ORDER BY s.scale, s.position",
+     2},
     /* $1 activity, $2 year, $3 reason, $4 result, $5 plan (NULL =
      * unchanged), $6 the version read. */
     {"import_texts",
@@ -41,12 +53,20 @@ const struct db_stmt db_yearimport_stmts[] = {
      "UPDATE activity_year SET status = $3, version = version + 1, updated_at = now()"
      " WHERE activity_id = $1 AND fiscal_year = $2 AND version = $4 RETURNING version",
      4},
+    /* The same for the second scale's value (sql/015). */
+    {"import_status2",
+     "UPDATE activity_year SET status2 = $3, version = version + 1, updated_at = now()"
+     " WHERE activity_id = $1 AND fiscal_year = $2 AND version = $4 RETURNING version",
+     4},
     /* A status change that goes through approval: a pending request, $4
-     * its reason, $5 the version read. */
+     * its reason, $5 the version read. The request moves the scale of its
+     * key (scheme_fill, sql/015), from that scale's value. */
     {"import_request",
      "INSERT INTO status_request (activity_id, fiscal_year, from_status, to_status, reason,"
      " requested_by)"
-     " SELECT activity_id, fiscal_year, status, $3, $4, app_current_user() FROM activity_year"
+     " SELECT activity_id, fiscal_year, CASE WHEN (SELECT s.scale FROM progress_status s"
+     "   WHERE s.scheme_id = activity_year.scheme_id AND s.key = $3) = 2 THEN status2"
+     "   ELSE status END, $3, $4, app_current_user() FROM activity_year"
      " WHERE activity_id = $1 AND fiscal_year = $2 AND version = $5 RETURNING id",
      5},
     /* Why a guarded write matched nothing: the record's version now (no
@@ -73,8 +93,13 @@ enum {
 	K_VERSION,
 	K_HAS_RECORD,
 	K_PENDING,
+	K_STATUS2,
+	K_PENDING2,
 	K_N
 };
+
+/* The columns of import_levels. */
+enum { L_KEY, L_MARK, L_SCALE, L_REASON, L_N };
 
 static bool
 flag(const PGresult *r, int row, int col)
@@ -82,11 +107,41 @@ flag(const PGresult *r, int row, int col)
 	return strcmp(PQgetvalue(r, row, col), "t") == 0;
 }
 
-enum db_rc
-db_yearimport_load(struct db *db, int fiscal_year, struct db_yi_current *out)
+/* The plan's levels into out->levels; out->levels_owner holds the texts. */
+static enum db_rc
+load_levels(struct db *db, const char *const *p, struct db_yi_current *out)
 {
-	char fy[24];
-	const char *p[1] = {dbi_int(fy, fiscal_year)};
+	struct db_yi_level *l;
+	PGresult *r;
+	enum db_rc rc;
+	int i, n;
+
+	if ((rc = dbi_rows(db, "import_levels", 2, p, &r)) != DB_OK)
+		return rc;
+	n = PQntuples(r);
+	if (PQnfields(r) != L_N || (out->levels = calloc((size_t)n + 1, sizeof *l)) == NULL) {
+		log_error("import: %s",
+		          PQnfields(r) != L_N ? "unexpected columns" : "out of memory");
+		PQclear(r);
+		return DB_BUG;
+	}
+	for (i = 0; i < n; i++) {
+		l = &out->levels[i];
+		l->key = PQgetvalue(r, i, L_KEY);
+		l->mark = PQgetvalue(r, i, L_MARK);
+		l->scale = atoi(PQgetvalue(r, i, L_SCALE));
+		l->reason_required = flag(r, i, L_REASON);
+	}
+	out->nlevels = (size_t)n;
+	out->levels_owner = r;
+	return DB_OK;
+}
+
+enum db_rc
+db_yearimport_load(struct db *db, int fiscal_year, int64_t plan, struct db_yi_current *out)
+{
+	char fy[24], pl[24];
+	const char *p[2] = {dbi_int(fy, fiscal_year), dbi_opt(pl, plan)};
 	struct db_yi_record *x;
 	PGresult *r;
 	enum db_rc rc;
@@ -95,13 +150,20 @@ db_yearimport_load(struct db *db, int fiscal_year, struct db_yi_current *out)
 	memset(out, 0, sizeof *out);
 	if (db_ensure(db) != 0)
 		return DB_AWAY;
-	if ((rc = dbi_rows(db, "import_current", 1, p, &r)) != DB_OK)
+	if ((rc = load_levels(db, p, out)) != DB_OK) {
+		db_yearimport_free(out);
 		return rc;
+	}
+	if ((rc = dbi_rows(db, "import_current", 2, p, &r)) != DB_OK) {
+		db_yearimport_free(out);
+		return rc;
+	}
 	n = PQntuples(r);
 	if (PQnfields(r) != K_N || (out->rows = calloc((size_t)n + 1, sizeof *out->rows)) == NULL) {
 		log_error("import: %s",
 		          PQnfields(r) != K_N ? "unexpected columns" : "out of memory");
 		PQclear(r);
+		db_yearimport_free(out);
 		return DB_BUG;
 	}
 	for (i = 0; i < n; i++) {
@@ -111,10 +173,12 @@ db_yearimport_load(struct db *db, int fiscal_year, struct db_yi_current *out)
 		x->relisted = flag(r, i, K_RELISTED);
 		x->has_record = flag(r, i, K_HAS_RECORD);
 		x->pending = flag(r, i, K_PENDING);
+		x->pending2 = flag(r, i, K_PENDING2);
 		x->version = atoll(PQgetvalue(r, i, K_VERSION));
 		x->measure_code = PQgetvalue(r, i, K_CODE);
 		x->activity = PQgetvalue(r, i, K_ACTIVITY);
 		x->status = PQgetvalue(r, i, K_STATUS);
+		x->status2 = PQgetvalue(r, i, K_STATUS2);
 		x->change_reason = PQgetvalue(r, i, K_REASON);
 		x->result_prev = PQgetvalue(r, i, K_PREV);
 		x->result = PQgetvalue(r, i, K_RESULT);
@@ -130,7 +194,9 @@ void
 db_yearimport_free(struct db_yi_current *c)
 {
 	free(c->rows);
+	free(c->levels);
 	PQclear(c->owner);
+	PQclear(c->levels_owner);
 	memset(c, 0, sizeof *c);
 }
 
@@ -161,7 +227,25 @@ guarded(struct db *db, const char *stmt, int n, const char *const *p, int64_t *v
 	return same ? DB_DENIED : DB_STALE;
 }
 
-/* The writes of one change: its texts, then its status or request. */
+/* The write of one scale's new value key: as decided, or a pending
+ * request; p[0..1] are the record's, *version the one read (updated). */
+static enum db_rc
+status_write(struct db *db, const struct db_yi_apply *a, const struct db_yi_change *c,
+             const char *key, int scale, const char **p, int64_t *version)
+{
+	char ver[24];
+
+	p[2] = key;
+	if (a->decided) {
+		p[3] = dbi_int(ver, *version);
+		return guarded(db, scale == 2 ? "import_status2" : "import_status", 4, p, version);
+	}
+	p[3] = c->reason, p[4] = dbi_int(ver, *version);
+	return guarded(db, "import_request", 5, p, version);
+}
+
+/* The writes of one change: its texts, then its status or request, then
+ * its second scale's. */
 static enum db_rc
 apply_change(struct db *db, const struct db_yi_apply *a, const struct db_yi_change *c)
 {
@@ -176,15 +260,11 @@ apply_change(struct db *db, const struct db_yi_apply *a, const struct db_yi_chan
 		if ((rc = guarded(db, "import_texts", 6, p, &version)) != DB_OK)
 			return rc;
 	}
-	if (c->status == NULL)
-		return DB_OK;
-	p[2] = c->status;
-	if (a->decided) {
-		p[3] = dbi_int(ver, version);
-		return guarded(db, "import_status", 4, p, &version);
-	}
-	p[3] = c->reason, p[4] = dbi_int(ver, version);
-	return guarded(db, "import_request", 5, p, &version);
+	if (c->status != NULL && (rc = status_write(db, a, c, c->status, 1, p, &version)) != DB_OK)
+		return rc;
+	if (c->status2 != NULL)
+		return status_write(db, a, c, c->status2, 2, p, &version);
+	return DB_OK;
 }
 
 static enum db_rc

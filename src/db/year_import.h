@@ -20,24 +20,38 @@ struct db_yi_record {
 	bool relisted;   /* a re-listed row (再掲): no status, no results */
 	bool has_record; /* the activity has a record for the year */
 	bool pending;    /* a status request of the year waits for approval */
+	bool pending2;   /* one of the second scale's does (sql/015) */
 	int64_t version; /* the record's, 0 without one */
 	const char *measure_code, *activity;
-	const char *status; /* a key of the scale, "" when none */
+	const char *status;  /* a key of the scale, "" when none */
+	const char *status2; /* a key of the second scale, "" when none */
 	const char *change_reason, *result_prev, *result, *plan_next;
 	const char *departments; /* the 所管課 cell: names joined by 、 */
+};
+
+/* A level of one of the plan's scales (progress_status). */
+struct db_yi_level {
+	const char *key, *mark;
+	int scale; /* 1 or 2 */
+	bool reason_required;
 };
 
 struct db_yi_current {
 	size_t n;
 	struct db_yi_record *rows;
 	void *owner; /* the result the texts live in */
+	size_t nlevels;
+	struct db_yi_level *levels; /* the plan's, by scale and position */
+	void *levels_owner;
 };
 
-/* The appendix of fiscal_year as it is now, in the report's order.
+/* The appendix of fiscal_year as it is now, in the report's order, of
+ * plan (0: the reporting plan, report_plan), and the levels of its scales.
  * Returns DB_OK with *out filled (db_yearimport_free it), DB_AWAY without
  * a connection, DB_BUG when the query failed (logged) or memory ran out;
  * *out is empty on every failure. */
-enum db_rc db_yearimport_load(struct db *db, int fiscal_year, struct db_yi_current *out);
+enum db_rc db_yearimport_load(struct db *db, int fiscal_year, int64_t plan,
+                              struct db_yi_current *out);
 void db_yearimport_free(struct db_yi_current *c);
 
 /* What one row of the file changes in its record. */
@@ -50,7 +64,8 @@ struct db_yi_change {
 	 * decided) a pending request of the user with change_reason, else the
 	 * record's reason, as its reason. */
 	const char *status;
-	const char *reason; /* the reason a request carries (the row's) */
+	const char *status2; /* the same for the second scale */
+	const char *reason;  /* the reason a request carries (the row's) */
 };
 
 struct db_yi_apply {

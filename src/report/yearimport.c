@@ -17,12 +17,14 @@
 #include "db.h"
 #include "export.h"
 #include "log.h"
-#include "scale.h"
 #include "text.h"
 #include "refusal.h"
+#include "report.h"
 #include "year_import.h"
 
-/* Columns of the file (export order). */
+/* Columns of a row as the checks read them: the export's order of a plan
+ * with one scale, and the second scale's (which the export writes after
+ * the first's, sql/015) at the end; to_logical puts a row in this order. */
 enum {
 	F_SEQ,
 	F_CODE,
@@ -33,11 +35,12 @@ enum {
 	F_PREV,
 	F_RESULT,
 	F_PLAN,
-	F_DEPTS
+	F_DEPTS,
+	F_STATUS2
 };
 
 /* Longest texts, as in the database's CHECKs. */
-static const size_t text_max[EXPORT_COLUMNS] = {
+static const size_t text_max[EXPORT_COLUMNS_MAX] = {
     [F_REASON] = 2000, [F_RESULT] = 4000, [F_PLAN] = 4000};
 
 /* A fiscal year in the era, named by its 1 July: 2024 → 令和6年度,
@@ -61,16 +64,18 @@ era_fy(int fy, char buf[32])
 struct origin {
 	int line;
 	long seq;
-	char status[sizeof((struct scale_level *)0)->key]; /* the new key */
 };
 
 struct yi {
 	const struct yearimport_options *opt;
-	char keys[EXPORT_COLUMNS][32];
-	/* The Japanese titles, as the report and the export's header print
-	 * them (令和6年度 取組結果); the messages name columns by them, and the
-	 * problems' "column" by the key. */
-	char titles[EXPORT_COLUMNS][64];
+	/* The plan's columns: EXPORT_COLUMNS, or EXPORT_COLUMNS_MAX with a
+	 * second scale; keys and titles in the checks' order (F_*). */
+	size_t ncols;
+	char keys[EXPORT_COLUMNS_MAX][32];
+	/* The Japanese titles, as the export's header prints them (its
+	 * report_export: the plan's terms, 令和6年度 取組結果); the messages name
+	 * columns by them, and the problems' "column" by the key. */
+	char titles[EXPORT_COLUMNS_MAX][64];
 	bool has_version;
 	struct db_yi_current cur;
 	bool *seen; /* per current row: already in the file */
@@ -132,22 +137,58 @@ change(struct yi *y, int line, long seq, const char *column, const char *before,
 	json_object_array_add(y->changes, c);
 }
 
-/* The column titles of the export's header for fiscal year fy, as SQL
- * report_export writes them (the fixed ones and fiscal_era()'s years). */
-static void
-column_titles(int fy, char titles[EXPORT_COLUMNS][64])
+/* Where column c (F_*) stands in the file: the second scale's right after
+ * the first's, the columns after it one further on. */
+static size_t
+file_column(const struct yi *y, size_t c)
 {
-	static const char *const fixed[] = {"番号",     "取組番号", "取組",
-	                                    "実施内容", "進捗状況", "スケジュールの変更理由"};
-	char era[32];
-	int i;
+	if (y->ncols == EXPORT_COLUMNS || c <= F_STATUS)
+		return c;
+	return c == F_STATUS2 ? F_STATUS + 1 : c + 1;
+}
 
-	for (i = 0; i < 6; i++)
-		snprintf(titles[i], 64, "%s", fixed[i]);
-	snprintf(titles[6], 64, "%s 取組結果", era_fy(fy - 1, era));
-	snprintf(titles[7], 64, "%s 取組結果", era_fy(fy, era));
-	snprintf(titles[8], 64, "%s以降の取組予定", era_fy(fy + 1, era));
-	snprintf(titles[9], 64, "所管課");
+/* The row's cells in the checks' order (F_*), in place; a version cell
+ * stays last. */
+static void
+to_logical(const struct yi *y, const struct csv_row *r)
+{
+	char *cells[EXPORT_COLUMNS_MAX];
+	size_t c;
+
+	if (y->ncols == EXPORT_COLUMNS || r->nfields < y->ncols)
+		return;
+	for (c = 0; c < y->ncols; c++)
+		cells[c] = r->fields[file_column(y, c)];
+	memcpy(r->fields, cells, y->ncols * sizeof *cells);
+}
+
+/* The columns of the plan's files: the export's header (its titles, the
+ * plan's terms) and the keys (seq, …, status2). false without a row to
+ * report (a problem) or when the database failed (*rc). */
+static bool
+plan_columns(struct yi *y, struct db *db, enum yearimport_result *rc)
+{
+	struct db_export e;
+	enum db_rc drc = db_report_export(db, y->opt->fiscal_year, y->opt->plan, &e);
+	char era[32];
+	size_t c;
+
+	if (drc == DB_MISSING) {
+		problem(y, 0, 0, NULL, "%sには報告する計画がありません。",
+		        era_fy(y->opt->fiscal_year, era));
+		return false;
+	}
+	if (drc != DB_OK) {
+		*rc = drc == DB_AWAY ? YI_DB_ERROR : YI_BUG;
+		return false;
+	}
+	y->ncols = e.ncols;
+	export_header(y->opt->fiscal_year, y->keys); /* the first EXPORT_COLUMNS */
+	snprintf(y->keys[F_STATUS2], sizeof y->keys[F_STATUS2], "status2");
+	for (c = 0; c < y->ncols; c++)
+		snprintf(y->titles[c], sizeof y->titles[c], "%s", e.titles[file_column(y, c)]);
+	db_export_free(&e);
+	return true;
 }
 
 /* The header must be the export's: each column by its Japanese title (as
@@ -156,26 +197,28 @@ column_titles(int fy, char titles[EXPORT_COLUMNS][64])
 static bool
 check_header(struct yi *y, const struct csv_row *h)
 {
-	size_t c;
+	size_t c, at;
 
-	export_header(y->opt->fiscal_year, y->keys);
-	column_titles(y->opt->fiscal_year, y->titles);
-	y->has_version = h->nfields == EXPORT_COLUMNS + 1 &&
-	                 (strcmp(h->fields[EXPORT_COLUMNS], "version") == 0 ||
-	                  strcmp(h->fields[EXPORT_COLUMNS], "版") == 0);
-	for (c = 0; c < EXPORT_COLUMNS; c++)
-		if (c >= h->nfields || (strcmp(h->fields[c], y->titles[c]) != 0 &&
-		                        strcmp(h->fields[c], y->keys[c]) != 0)) {
+	y->has_version =
+	    h->nfields == y->ncols + 1 &&
+	    (strcmp(h->fields[y->ncols], "version") == 0 || strcmp(h->fields[y->ncols], "版") == 0);
+	/* In the file's order, so that the first wrong column is named. */
+	for (at = 0; at < y->ncols; at++) {
+		for (c = 0; file_column(y, c) != at; c++)
+			;
+		if (at >= h->nfields || (strcmp(h->fields[at], y->titles[c]) != 0 &&
+		                         strcmp(h->fields[at], y->keys[c]) != 0)) {
 			problem(
 			    y, h->line, 0, y->keys[c],
 			    "見出し行の%zu列目は「%s」にしてください（書き出したファイルの見出し行"
 			    "のとおりに）。",
-			    c + 1, y->titles[c]);
+			    at + 1, y->titles[c]);
 			return false;
 		}
-	if (h->nfields != EXPORT_COLUMNS + (y->has_version ? 1 : 0)) {
-		problem(y, h->line, 0, NULL, "見出し行が%zu列あります。%d列にしてください。",
-		        h->nfields, EXPORT_COLUMNS);
+	}
+	if (h->nfields != y->ncols + (y->has_version ? 1 : 0)) {
+		problem(y, h->line, 0, NULL, "見出し行が%zu列あります。%zu列にしてください。",
+		        h->nfields, y->ncols);
 		return false;
 	}
 	return true;
@@ -217,10 +260,59 @@ check_departments(struct yi *y, const struct csv_row *r, long seq, const char *r
 	}
 }
 
-/* The row's changes, checked, as one entry of y->todo (none when the row
- * is as the record is); the report lists them. */
+/* The level of the plan's scale sc whose key or mark is s, or NULL. */
+static const struct db_yi_level *
+level_of(const struct yi *y, int sc, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < y->cur.nlevels; i++)
+		if (y->cur.levels[i].scale == sc &&
+		    (strcmp(y->cur.levels[i].key, s) == 0 || strcmp(y->cur.levels[i].mark, s) == 0))
+			return &y->cur.levels[i];
+	return NULL;
+}
+
+/* "◎、○、△、×": the marks of scale sc, for the messages. */
 static void
-plan_row(struct yi *y, const struct csv_row *r, long seq, const char *status)
+marks_of(const struct yi *y, int sc, char *buf, size_t len)
+{
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < y->cur.nlevels && n < len; i++)
+		if (y->cur.levels[i].scale == sc)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n > 0 ? "、" : "",
+			                      y->cur.levels[i].mark);
+}
+
+/* A status change of scale sc (its column col) for the report. */
+static void
+status_change(struct yi *y, const struct csv_row *r, long seq, int sc, const char *was,
+              const char *to)
+{
+	const struct db_yi_level *lv = level_of(y, sc, was);
+	struct json_object *q = json_object_new_object();
+	int col = sc == 2 ? F_STATUS2 : F_STATUS;
+
+	json_object_object_add(q, "line", json_object_new_int(r->line));
+	json_object_object_add(q, "seq", json_object_new_int64(seq));
+	json_object_object_add(q, "activity_id",
+	                       json_object_new_int64(current(y, seq)->activity_id));
+	json_object_object_add(q, "column", json_object_new_string(y->keys[col]));
+	json_object_object_add(q, "from", json_object_new_string(lv ? lv->mark : ""));
+	json_object_object_add(q, "to", json_object_new_string(to));
+	json_object_object_add(q, "reason", json_object_new_string(r->fields[F_REASON]));
+	json_object_object_add(q, "state",
+	                       json_object_new_string(y->opt->decided ? "applied" : "pending"));
+	json_object_array_add(y->requests, q);
+}
+
+/* The row's changes, checked, as one entry of y->todo (none when the row
+ * is as the record is); the report lists them. status and status2 are
+ * the keys the row sets (status2 NULL for a plan of one scale). */
+static void
+plan_row(struct yi *y, const struct csv_row *r, long seq, const char *status, const char *status2)
 {
 	const struct db_yi_record *k = current(y, seq);
 	struct db_yi_change *c = &y->todo[y->ntodo];
@@ -229,10 +321,12 @@ plan_row(struct yi *y, const struct csv_row *r, long seq, const char *status)
 	const char **after[3] = {&c->change_reason, &c->result, &c->plan_next};
 	static const int cols[3] = {F_REASON, F_RESULT, F_PLAN};
 	bool changed = false;
+	bool moves = strcmp(status, k->status) != 0;
+	bool moves2 = status2 != NULL && strcmp(status2, k->status2) != 0;
 	/* A status change that waits for approval carries the row's reason
 	 * with its request; the record keeps its own until the approval sets
 	 * both (a ○ never shows a delay's reason). */
-	bool requested = strcmp(status, k->status) != 0 && !y->opt->decided;
+	bool requested = (moves || moves2) && !y->opt->decided;
 	int i;
 
 	memset(c, 0, sizeof *c);
@@ -244,21 +338,16 @@ plan_row(struct yi *y, const struct csv_row *r, long seq, const char *status)
 			*after[i] = r->fields[cols[i]], changed = true;
 			change(y, r->line, seq, y->keys[cols[i]], before[i], r->fields[cols[i]]);
 		}
-	if (strcmp(status, k->status) != 0) {
-		struct json_object *q = json_object_new_object();
-		const struct scale_level *was = scale_find(k->status);
-
-		json_object_object_add(q, "line", json_object_new_int(r->line));
-		json_object_object_add(q, "seq", json_object_new_int64(seq));
-		json_object_object_add(q, "activity_id", json_object_new_int64(k->activity_id));
-		json_object_object_add(q, "from", json_object_new_string(was ? was->mark : ""));
-		json_object_object_add(q, "to", json_object_new_string(r->fields[F_STATUS]));
-		json_object_object_add(q, "reason", json_object_new_string(r->fields[F_REASON]));
-		json_object_object_add(
-		    q, "state", json_object_new_string(y->opt->decided ? "applied" : "pending"));
-		json_object_array_add(y->requests, q);
-		snprintf(o->status, sizeof o->status, "%s", status); /* a key: it fits */
-		c->status = o->status;
+	/* The keys live in y->cur.levels until the writes are done. */
+	if (moves) {
+		status_change(y, r, seq, 1, k->status, r->fields[F_STATUS]);
+		c->status = status;
+		c->reason = r->fields[F_REASON];
+		changed = true;
+	}
+	if (moves2) {
+		status_change(y, r, seq, 2, k->status2, r->fields[F_STATUS2]);
+		c->status2 = status2;
 		c->reason = r->fields[F_REASON];
 		changed = true;
 	}
@@ -273,7 +362,7 @@ check_texts(struct yi *y, const struct csv_row *r, long seq)
 	bool ok = true;
 	int c;
 
-	for (c = F_MEASURE; c < EXPORT_COLUMNS; c++) {
+	for (c = F_MEASURE; c < (int)y->ncols; c++) {
 		const char *s = r->fields[c];
 		bool multiline = text_max[c] > 0;
 
@@ -293,49 +382,56 @@ check_texts(struct yi *y, const struct csv_row *r, long seq)
 	return ok;
 }
 
-/* The row's status key into *status ("" for none); false with a problem.
- * The marks and which of them need a reason are the scale's (the table
- * progress_status); "blank" is text_blank's. */
+/* The row's key of scale sc (its column col) into *status ("" for none);
+ * false with a problem. The levels, their marks and which of them need a
+ * reason are the plan's scale's (progress_status, sql/014 and 015);
+ * "blank" is text_blank's. */
 static bool
-check_status(struct yi *y, const struct csv_row *r, long seq, const char **status)
+check_scale(struct yi *y, const struct csv_row *r, long seq, int sc, const char **status)
 {
 	const struct db_yi_record *k = current(y, seq);
-	const struct scale_level *lv, *was;
+	int col = sc == 2 ? F_STATUS2 : F_STATUS;
+	const char *now = sc == 2 ? k->status2 : k->status, *name = y->titles[col];
+	const struct db_yi_level *lv, *was;
+	char marks[512];
 
-	if (r->fields[F_STATUS][0] == '\0') {
+	if (r->fields[col][0] == '\0') {
 		*status = "";
-		if (k->status[0] == '\0')
+		if (now[0] == '\0')
 			return true;
-		was = scale_find(k->status);
-		problem(y, r->line, seq, y->keys[F_STATUS],
-		        "進捗状況は空欄にできません（現在は%s）。", was ? was->mark : k->status);
+		was = level_of(y, sc, now);
+		problem(y, r->line, seq, y->keys[col], "%sは空欄にできません（現在は%s）。", name,
+		        was ? was->mark : now);
 		return false;
 	}
-	if ((lv = scale_find(r->fields[F_STATUS])) == NULL) {
-		problem(y, r->line, seq, y->keys[F_STATUS],
-		        "進捗状況は %s のいずれかにしてください（「%s」は使えません）。",
-		        scale_marks(), r->fields[F_STATUS]);
+	if ((lv = level_of(y, sc, r->fields[col])) == NULL) {
+		marks_of(y, sc, marks, sizeof marks);
+		problem(y, r->line, seq, y->keys[col],
+		        "%sは %s のいずれかにしてください（「%s」は使えません）。", name, marks,
+		        r->fields[col]);
 		return false;
 	}
 	*status = lv->key;
-	if (strcmp(lv->key, k->status) == 0)
+	if (strcmp(lv->key, now) == 0)
 		return true;
 	if (lv->reason_required && text_blank(r->fields[F_REASON])) {
 		problem(y, r->line, seq, y->keys[F_REASON],
-		        "進捗状況を%sにするときは、スケジュールの変更理由を入力してください。",
-		        lv->mark);
+		        "%sを%sにするときは、%sを入力してください。", name, lv->mark,
+		        y->titles[F_REASON]);
 		return false;
 	}
 	if (!y->opt->decided && y->opt->user_id == 0) {
-		problem(y, r->line, seq, y->keys[F_STATUS],
-		        "コマンドラインから進捗状況を変えるには --decided が必要です（申請する"
-		        "利用者がいないため）。");
+		problem(y, r->line, seq, y->keys[col],
+		        "コマンドラインから%sを変えるには --decided が必要です（申請する"
+		        "利用者がいないため）。",
+		        name);
 		return false;
 	}
-	if (!y->opt->decided && k->pending) {
-		problem(y, r->line, seq, y->keys[F_STATUS],
-		        "この取組には、すでに承認待ちの進捗状況の申請があります。承認または差戻し"
-		        "の後に取り込んでください。");
+	if (!y->opt->decided && (sc == 2 ? k->pending2 : k->pending)) {
+		problem(y, r->line, seq, y->keys[col],
+		        "この取組には、すでに承認待ちの%sの申請があります。承認または差戻し"
+		        "の後に取り込んでください。",
+		        name);
 		return false;
 	}
 	return true;
@@ -349,10 +445,10 @@ check_identity(struct yi *y, const struct csv_row *r, long *seq)
 	char era[32];
 	int64_t n;
 
-	if (r->nfields != EXPORT_COLUMNS + (size_t)y->has_version) {
+	if (r->nfields != y->ncols + (size_t)y->has_version) {
 		problem(y, r->line, 0, NULL,
-		        "この行は%zu列あります。見出し行と同じ%d列にしてください。", r->nfields,
-		        EXPORT_COLUMNS + y->has_version);
+		        "この行は%zu列あります。見出し行と同じ%zu列にしてください。", r->nfields,
+		        y->ncols + (size_t)y->has_version);
 		return false;
 	}
 	if (!valid_int(r->fields[F_SEQ], 1, (int64_t)y->cur.n, &n)) {
@@ -376,9 +472,11 @@ check_identity(struct yi *y, const struct csv_row *r, long *seq)
 	return true;
 }
 
-/* All checks of one data row; false when it has a problem. */
+/* All checks of one data row; false when it has a problem. status2 is
+ * NULL for a plan of one scale. */
 static bool
-check_row(struct yi *y, const struct csv_row *r, long *seq, const char **status)
+check_row(struct yi *y, const struct csv_row *r, long *seq, const char **status,
+          const char **status2)
 {
 	const struct db_yi_record *k;
 	char era[32];
@@ -389,12 +487,12 @@ check_row(struct yi *y, const struct csv_row *r, long *seq, const char **status)
 		return false;
 	k = current(y, *seq);
 	if (k->relisted) {
-		for (c = F_STATUS; c <= F_PLAN; c++)
-			if (r->fields[c][0] != '\0') {
-				problem(
-				    y, r->line, *seq, y->keys[c],
-				    "再掲の行には進捗状況・取組結果・取組予定を書きません（もとの行"
-				    "に書いてください）。");
+		for (c = F_STATUS; c < (int)y->ncols; c++)
+			if (c != F_DEPTS && r->fields[c][0] != '\0') {
+				problem(y, r->line, *seq, y->keys[c],
+				        "再掲の行には%s・取組結果・取組予定を書きません（もとの行"
+				        "に書いてください）。",
+				        y->titles[c == F_STATUS2 ? F_STATUS2 : F_STATUS]);
 				return false;
 			}
 		return true;
@@ -411,15 +509,17 @@ check_row(struct yi *y, const struct csv_row *r, long *seq, const char **status)
 		return false;
 	}
 	if (y->has_version &&
-	    (!valid_int(r->fields[EXPORT_COLUMNS], 1, INT32_MAX, &v) || v != k->version)) {
+	    (!valid_int(r->fields[y->ncols], 1, INT32_MAX, &v) || v != k->version)) {
 		problem(y, r->line, *seq, "version",
 		        "書き出した後に、この記録が変更されています（現在の版は%lld、ファイルは"
 		        "「%s」）。もう一度書き出してから編集してください。",
-		        (long long)k->version, r->fields[EXPORT_COLUMNS]);
+		        (long long)k->version, r->fields[y->ncols]);
 		return false;
 	}
 	check_departments(y, r, *seq, k->departments);
-	return check_status(y, r, *seq, status);
+	*status2 = NULL;
+	return check_scale(y, r, *seq, 1, status) &&
+	       (y->ncols == EXPORT_COLUMNS || check_scale(y, r, *seq, 2, status2));
 }
 
 static struct json_object *
@@ -445,7 +545,7 @@ yi_report(struct yi *y, const struct csv *c, bool applied)
 static void
 yi_rows(struct yi *y, const struct csv *c)
 {
-	const char *status = "";
+	const char *status = "", *status2 = NULL;
 	size_t i, before;
 	long seq;
 
@@ -455,6 +555,8 @@ yi_rows(struct yi *y, const struct csv *c)
 	}
 	if (!check_header(y, &c->rows[0]))
 		return;
+	for (i = 1; i < c->nrows; i++)
+		to_logical(y, &c->rows[i]);
 	for (i = 1; i < c->nrows && !y->failed; i++) {
 		/* The export's apostrophe before a cell that could start a
 		 * formula is not part of the text: off again, so an export comes
@@ -462,9 +564,9 @@ yi_rows(struct yi *y, const struct csv *c)
 		for (size_t f = 0; f < c->rows[i].nfields; f++)
 			export_cell_restore(c->rows[i].fields[f]);
 		before = json_object_array_length(y->problems);
-		if (check_row(y, &c->rows[i], &seq, &status) &&
+		if (check_row(y, &c->rows[i], &seq, &status, &status2) &&
 		    json_object_array_length(y->problems) == before && !current(y, seq)->relisted)
-			plan_row(y, &c->rows[i], seq, status);
+			plan_row(y, &c->rows[i], seq, status, status2);
 	}
 }
 
@@ -508,8 +610,10 @@ yearimport_run(struct db *db, const char *text, size_t len, const struct yearimp
 	y.requests = json_object_new_array();
 	if (csv_parse(text, len, &c, err, sizeof err) != 0) {
 		problem(&y, 0, 0, NULL, "%s", err);
-	} else if ((drc = db_yearimport_load(db, opt->fiscal_year, &y.cur)) != DB_OK) {
+	} else if ((drc = db_yearimport_load(db, opt->fiscal_year, opt->plan, &y.cur)) != DB_OK) {
 		rc = drc == DB_AWAY ? YI_DB_ERROR : YI_BUG;
+	} else if (!plan_columns(&y, db, &rc)) {
+		/* a problem, or rc says the database failed */
 	} else if ((y.seen = calloc(y.cur.n + 1, sizeof *y.seen)) == NULL ||
 	           (y.todo = calloc(c.nrows + 1, sizeof *y.todo)) == NULL ||
 	           (y.from = calloc(c.nrows + 1, sizeof *y.from)) == NULL) {

@@ -8,12 +8,16 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct db;
 struct json_object;
 
 struct yearimport_options {
 	int fiscal_year;
+	/* The plan whose rows and scales the file holds; 0: the reporting
+	 * plan (report_plan), as the export without ?plan=. */
+	int64_t plan;
 	bool dry_run;
 	/* Status changes are applied as decided; otherwise each becomes a
 	 * pending request of user_id, approved like one made in the UI. */

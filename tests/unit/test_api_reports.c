@@ -71,6 +71,18 @@ static const char *const titles[DB_EXPORT_COLUMNS] = {"番号",
                                                       "令和2年度 取組結果",
                                                       "令和3年度以降の取組予定",
                                                       "所管課"};
+/* The same of 2024, the year the import's tests send (the import checks
+ * the header against the export's titles). */
+static const char *const titles_2024[DB_EXPORT_COLUMNS] = {"番号",
+                                                           "取組番号",
+                                                           "取組",
+                                                           "実施内容",
+                                                           "進捗状況",
+                                                           "スケジュールの変更理由",
+                                                           "令和5年度 取組結果",
+                                                           "令和6年度 取組結果",
+                                                           "令和7年度以降の取組予定",
+                                                           "所管課"};
 static const char *cells[DB_EXPORT_COLUMNS] = {"1", "1-1-①", "取組", "窓口", "○",
                                                "",  "前年",  "今年", "来年", "戸籍住民課"};
 
@@ -86,8 +98,9 @@ db_report_export(struct db *db, int64_t fiscal_year, int64_t plan, struct db_exp
 	if (answer != DB_OK)
 		return answer;
 	for (c = 0; c < DB_EXPORT_COLUMNS; c++)
-		out->titles[c] = titles[c];
+		out->titles[c] = fiscal_year == 2024 ? titles_2024[c] : titles[c];
 	out->sheet = "令和2年度 別紙";
+	out->ncols = DB_EXPORT_COLUMNS;
 	out->nrows = 1;
 	out->cells = malloc(sizeof cells);
 	memcpy(out->cells, cells, sizeof cells);
@@ -109,6 +122,7 @@ static struct db_yi_record record = {
     .measure_code = "1-1-①",
     .activity = "窓口",
     .status = "on_schedule",
+    .status2 = "",
     .change_reason = "",
     .result_prev = "前年",
     .result = "今年",
@@ -116,17 +130,26 @@ static struct db_yi_record record = {
     .departments = "戸籍住民課",
 };
 static enum db_rc apply_answer;
+/* Nakano's scale, as progress_status holds it. */
+static struct db_yi_level levels[] = {
+    {"exceeded", "◎", 1, false},
+    {"on_schedule", "○", 1, false},
+    {"delayed", "△", 1, true},
+    {"not_started", "×", 1, true},
+};
 
 enum db_rc
-db_yearimport_load(struct db *db, int fiscal_year, struct db_yi_current *out)
+db_yearimport_load(struct db *db, int fiscal_year, int64_t plan, struct db_yi_current *out)
 {
 	(void)db;
 	loads++;
-	seen_fy = fiscal_year;
+	seen_fy = fiscal_year, seen_plan = plan;
 	memset(out, 0, sizeof *out);
 	out->rows = malloc(sizeof record);
 	memcpy(out->rows, &record, sizeof record);
 	out->n = 1;
+	out->levels = levels;
+	out->nlevels = sizeof levels / sizeof *levels;
 	return DB_OK;
 }
 

@@ -5,9 +5,7 @@
 #include <string.h>
 
 #include "endpoints.h"
-#include "scale.h"
 #include "status.h"
-#include "text.h"
 
 /* ---- propose ---- */
 
@@ -29,25 +27,12 @@ reason_of(const struct api_req *rq)
 	return rq->b[P_REASON].present ? rq->b[P_REASON].s : "";
 }
 
-/* A level of the scale that needs a reason gets one (the database says so
- * too: status_request_reason, for the record's own scheme; here only what
- * holds in every scheme that knows the value). 0, or -1 with a 400 naming
- * reason. */
-static int
-propose_check(const struct api_req *rq, struct http_response *res)
-{
-	const struct scale_level *level = scale_find(rq->b[P_STATUS].s);
-
-	if (level == NULL || !scale_reason_always(rq->b[P_STATUS].s) || !text_blank(reason_of(rq)))
-		return 0;
-	http_error(res, 400, "bad_field", "reason",
-	           "この区分（%s）に変更するには理由の入力が必要です。", level->mark);
-	return -1;
-}
-
 /* Answers 201 with the new request; else what api_db_error makes of the
  * outcome: 404, 403, 409 locked or pending_request, 400 naming status or
- * reason, 503, 500. */
+ * reason, 503, 500. Whether the level needs a reason is the database's
+ * one rule (status_request_reason, sql/015: the level of the record's own
+ * scheme and scale, its message naming the scale and the mark), mapped to
+ * the field reason by db/refusal.c; no second definition here. */
 static void
 propose(const struct api_req *rq, struct db *db, struct http_response *res)
 {
@@ -168,7 +153,6 @@ const struct api_endpoint ep_status_request_create = {
     .nbody = P_N,
     .flags = API_SIGNED | API_CSRF,
     .role = ROLE_STAFF,
-    .check = propose_check,
 };
 const struct api_endpoint ep_status_request_list = {
     .handler = list,

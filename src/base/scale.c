@@ -91,33 +91,6 @@ scale_find_in(int scheme, const char *s)
 	return find(scheme, s);
 }
 
-static bool
-reason_always(const char *s)
-{
-	size_t i;
-	bool any = false;
-
-	for (i = 0; i < scale.n; i++)
-		if (strcmp(scale.levels[i].key, s) == 0 || strcmp(scale.levels[i].mark, s) == 0) {
-			if (!scale.levels[i].reason_required)
-				return false;
-			any = true;
-		}
-	return any;
-}
-
-/* Before a refusal, read the scales again: a scheme defined since this
- * copy was loaded may use the same key without the rule. */
-bool
-scale_reason_always(const char *s)
-{
-	if (scale_find(s) == NULL || !reason_always(s))
-		return false;
-	if (scale.reload != NULL && scale.reload(scale.ctx) != 0)
-		return true;
-	return reason_always(s);
-}
-
 const char *
 scale_describe(void)
 {

@@ -35,10 +35,6 @@ bool scale_loaded(void);
 const struct scale_level *scale_find(const char *s);
 /* The level of scheme (0: the default) whose key or mark is s, or NULL. */
 const struct scale_level *scale_find_in(int scheme, const char *s);
-/* true when every level whose key or mark is s, in any scheme, needs a
- * reason (a refusal that cannot be wrong before the record's scheme is
- * known; the database judges the rest). */
-bool scale_reason_always(const char *s);
 /* "exceeded (◎), on_schedule (○), …" of the default scheme, for messages. */
 const char *scale_describe(void);
 /* "◎、○、△、×" of the default scheme, for the Japanese messages people read. */

@@ -85,7 +85,8 @@ test('each plan is judged by its own scale', async () => {
   r = await admin.post(`/api/activities/${id}/years/2024/status-requests`, { status: 'unmet' });
   assert.equal(r.status, 400, r.text);
   assert.equal(r.body.error.field, 'reason');
-  assert.match(r.body.error.message, /理由/);
+  // The database's one rule, in the scheme's words and mark.
+  assert.equal(r.body.error.message, '達成度を「未達」にするときは、理由を入力してください。');
   r = await admin.post(`/api/activities/${id}/years/2024/status-requests`, { status: 'unmet', reason: '遅れ' });
   assert.equal(r.status, 201, r.text);
   assert.equal(r.body.scale, 2);
@@ -97,6 +98,14 @@ test('each plan is judged by its own scale', async () => {
   r = await admin.post(`/api/activities/${nakano}/years/2024/status-requests`, { status: 'not_started' });
   assert.equal(r.status, 400, r.text);
   assert.equal(r.body.error.field, 'reason');
+  assert.equal(r.body.error.message, '進捗状況を「×」にするときは、理由を入力してください。');
+  // A second-scale level that needs no reason is taken without one.
+  const other = activityOf('電子納付');
+  r = await admin.post(`/api/activities/${other}/years/2024/status-requests`, { status: 'met' });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.scale, 2);
+  r = await admin.post(`/api/status-requests/${r.body.id}/withdrawal`, {});
+  assert.equal(r.status, 200, r.text);
 });
 
 test('the database refuses a key of another scheme or scale', () => {

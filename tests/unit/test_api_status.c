@@ -1,5 +1,5 @@
 /* Status-change requests through the real door, against a fake db: the
- * reason rule of the scale before anything else, the role gates, and how
+ * reason rule (the database's refusal, named reason), the role gates, how
  * each outcome (a locked year, a pending duplicate, the same status, a
  * decided request) is answered. */
 #include <stdarg.h>
@@ -147,11 +147,8 @@ test_propose_bad_input_never_reaches_the_db(void **state)
 	static const struct {
 		const char *body, *field;
 	} bad[] = {
-	    /* The scale says △ and × need a reason; blank is text_blank's. */
-	    {"{\"status\":\"×\"}", "reason"},
-	    {"{\"status\":\"delayed\",\"reason\":\"\"}", "reason"},
-	    {"{\"status\":\"not_started\",\"reason\":\" \\t\\n\"}", "reason"},
-	    {"{\"status\":\"△\",\"reason\":\"\u3000\u3000\"}", "reason"},
+	    /* A missing reason is the database's to refuse (status_request_reason,
+	     * the level of the record's own scheme): test_propose_outcomes. */
 	    {"{\"status\":\"bogus\"}", "status"},
 	    {"{\"reason\":\"x\"}", "status"},
 	    {"{\"status\":\"○\",\"nope\":1}", "nope"},

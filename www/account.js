@@ -4,7 +4,7 @@
 import { request, setCsrf, ApiError } from './api.js';
 import { h, replace, $, eraYear, dateTime, isBlank } from './dom.js';
 import { landsOnDashboard } from './session.js';
-import { loadStatuses, statuses, statusInfo, reasonRequired, reasonMarks } from './statuses.js';
+import { loadStatuses, statuses, statuses2, statusInfo, reasonRequired, reasonMarks, terms, scaleNameOf } from './statuses.js';
 
 const ROLES = { viewer: '閲覧者', staff: '担当職員', manager: '管理職', admin: 'システム管理者' };
 // Set while signed in, so that an anonymous visit does not ask GET
@@ -438,7 +438,20 @@ export function askConfirm(text, ok, cancel) {
 
 // ---- status-change request dialog ------------------------------------------
 
-let statusTarget = null; // { id, fy, current, pendingRequest }
+let statusTarget = null; // { id, fy, current, request }
+
+// The radio buttons of one scale's levels (the API takes the key; a key
+// says its scale), the current value disabled.
+const statusChoices = (levels, current) => levels.map((s) => h('label', { class: 'choice' },
+  h('input', {
+    type: 'radio', name: 'status', value: s.key, disabled: s.key === current,
+    onchange: reasonRequirement,
+  }),
+  h('span', { class: `mark mark-${s.key}`, 'aria-hidden': 'true' }, s.mark), ` ${s.short}`));
+const levelText = (key) => {
+  const s = statusInfo(key);
+  return s ? `${s.mark} ${s.short}` : '未設定';
+};
 
 async function openStatus(a) {
   const fy = ctx.fy();
@@ -456,35 +469,51 @@ async function openStatus(a) {
     return;
   }
   if (!fresh.year) return;
-  const mine = pending.find((r) => r.activity_id === a.id && r.fiscal_year === fy);
+  // One pending request per scale (sql/015): a plan with a second scale
+  // may have one of each.
+  const mineAll = pending.filter((r) => r.activity_id === a.id && r.fiscal_year === fy);
+  const mine = mineAll[0];
+  const { scale_name: name1, scale2_name: name2 } = terms();
+  const two = !!name2 && statuses2().length > 0;
+  const blocked = (sc) => mineAll.some((r) => (r.scale || 1) === sc);
   statusTarget = { id: a.id, fy, current: fresh.year.status, request: mine || null };
   replace($('#status-code'), fresh.activity.measure.code);
   replace($('#status-name'), fresh.activity.name);
-  const cur = statusInfo(fresh.year.status);
-  replace($('#status-current'), cur ? `${cur.mark} ${cur.short}` : '未設定');
-  replace($('#status-choices'), statuses().map((s) => h('label', { class: 'choice' },
-    h('input', {
-      type: 'radio', name: 'status', value: s.key, disabled: s.key === fresh.year.status,
-      onchange: reasonRequirement,
-    }),
-    h('span', { class: `mark mark-${s.key}`, 'aria-hidden': 'true' }, s.mark), ` ${s.short}`)));
+  for (const el of document.querySelectorAll('#status-dialog .dialog-scale')) el.textContent = two ? `${name1}・${name2}` : name1;
+  replace($('#status-current-name'), name1);
+  replace($('#status-legend-name'), name1);
+  replace($('#status-current'), levelText(fresh.year.status));
+  replace($('#status-choices'), statusChoices(statuses(), fresh.year.status));
+  $('#status-current2-line').hidden = !two;
+  $('#status-fields2').hidden = !two;
+  $('#status-one-hint').hidden = !two;
+  if (two) {
+    replace($('#status-current2-name'), name2);
+    replace($('#status-legend2-name'), name2);
+    replace($('#status-current2'), levelText(fresh.year.status2));
+    replace($('#status-choices2'), statusChoices(statuses2(), fresh.year.status2));
+  } else {
+    replace($('#status-choices2'));
+  }
   $('#status-reason').value = '';
   const pbox = $('#status-pending');
   if (mine) {
-    replace($('#status-pending-text'), `${mine.from_mark || '—'} → ${mine.to_mark}（${mine.requested_by.display_name}、${dateTime(mine.requested_at)}）`);
+    replace($('#status-pending-text'), mineAll.map((q) => `${two ? `${q.scale_name || scaleNameOf(statusInfo(q.to_status))}：` : ''}${q.from_mark || '—'} → ${q.to_mark}（${q.requested_by.display_name}、${dateTime(q.requested_at)}）`).join('　'));
     $('#status-withdraw').hidden = mine.requested_by.id !== user.id;
   }
   pbox.hidden = !mine;
-  $('#status-fields').disabled = !!mine;
-  $('#status-reason').disabled = !!mine;
-  $('#status-submit').disabled = !!mine;
+  const closed = blocked(1) && (!two || blocked(2));
+  $('#status-fields').disabled = blocked(1);
+  $('#status-fields2').disabled = two && blocked(2);
+  $('#status-reason').disabled = closed;
+  $('#status-submit').disabled = closed;
   $('#status-error').hidden = true;
   reasonRequirement();
   $('#status-dialog').showModal();
 }
 
 function chosenStatus() {
-  const r = document.querySelector('#status-choices input[name="status"]:checked');
+  const r = document.querySelector('#status-dialog input[name="status"]:checked');
   return r ? r.value : '';
 }
 
@@ -501,12 +530,15 @@ async function submitStatus(e) {
   const reason = $('#status-reason').value;
   const err = $('#status-error');
   if (!status) {
-    replace(err, '変更後の進捗状況を選んでください。');
+    const { scale_name: n1, scale2_name: n2 } = terms();
+    replace(err, `変更後の${n2 && statuses2().length ? `${n1}または${n2}` : n1}を選んでください。`);
     err.hidden = false;
     return;
   }
   if (reasonRequired(status) && isBlank(reason)) {
-    replace(err, `${reasonMarks()} を申請するときは、理由を入力してください。`);
+    const level = statusInfo(status);
+    replace(err, level?.scale === 2 ? `${scaleNameOf(level)}を「${level.mark}」にするときは、理由を入力してください。`
+      : `${reasonMarks()} を申請するときは、理由を入力してください。`);
     err.hidden = false;
     $('#status-reason').focus();
     return;
@@ -610,7 +642,7 @@ async function loadDecided() {
   replace($('#decided'), mine.map((q) => h('li', { class: 'request decided', dataset: { requestId: q.id, state: q.state } },
     h('p', { class: 'request-head' }, h('span', { class: 'code' }, q.measure_code), ' ', h('strong', {}, q.activity_name), ' ',
       h('span', { class: 'era' }, eraYear(q.fiscal_year))),
-    h('p', { class: 'request-change' }, `進捗状況：${q.from_mark || '—'} → ${q.to_mark}　`,
+    h('p', { class: 'request-change' }, `${q.scale_name || '進捗状況'}：${q.from_mark || '—'} → ${q.to_mark}　`,
       h('strong', { class: `decision decision-${q.state}` }, DECISIONS[q.state] || q.state)),
     q.decided_by ? h('p', { class: 'request-meta' }, `決定：${q.decided_by.display_name}　${dateTime(q.decided_at)}`) : null,
     h('p', { class: 'request-comment' }, 'コメント：', q.comment || '（なし）'))));
@@ -625,7 +657,7 @@ function inboxItem(req) {
       h('strong', {}, req.activity_name), ' ',
       h('span', { class: 'era' }, eraYear(req.fiscal_year))),
     h('p', { class: 'request-change' },
-      '進捗状況：',
+      `${req.scale_name || '進捗状況'}：`,
       h('span', { class: `mark mark-${req.from_status || 'unset'}` }, req.from_mark || '—'),
       ' → ',
       h('span', { class: `mark mark-${req.to_status}` }, req.to_mark),
@@ -647,7 +679,7 @@ function inboxItem(req) {
       const r = await request('POST', `/api/status-requests/${req.id}/decision`,
         { body: { decision, comment: comment.value }, raw: true });
       if (r.status === 200) {
-        ctx.notice(decision === 'approve' ? '承認しました。進捗状況に反映しました。' : '差し戻しました。');
+        ctx.notice(decision === 'approve' ? `承認しました。${req.scale_name || '進捗状況'}に反映しました。` : '差し戻しました。');
         await loadInbox();
         ctx.reload();
       } else if (r.status === 401) {

@@ -3,7 +3,7 @@
 // account.js. Everything from the API is inserted as text (dom.js).
 import { get, qs, ApiError } from './api.js';
 import { h, replace, $, eraYear, debounce } from './dom.js';
-import { loadStatuses, statuses, statusInfo, terms } from './statuses.js';
+import { loadStatuses, statuses, statusInfo, terms, nameScales } from './statuses.js';
 import { initAccount, rowActions, accountActive, loadMyUpdates, currentUser, renderYearState, openedYears } from './account.js';
 import { loadTimeline, rerenderTimeline, initTimelineControls } from './gantt.js';
 import { matchRanges } from './fold.js';
@@ -417,18 +417,6 @@ function marked(text) {
   return out;
 }
 
-// The page's static labels say 進捗状況; a plan of ?plan= may call its scale
-// otherwise (達成度, 実施状況), as /api/statuses says.
-function nameScale(name) {
-  if (!name || name === '進捗状況') return;
-  const heading = $('#summary-heading').firstChild;
-  if (heading?.nodeType === Node.TEXT_NODE) heading.textContent = heading.textContent.replace('進捗状況', name);
-  for (const sel of ['#summary caption', '#summary thead th:nth-child(2)', 'label[for="f-status"]',
-    '#activities th.c-status .sort-button']) {
-    const el = document.querySelector(sel);
-    if (el) el.textContent = el.textContent.replace('進捗状況', name);
-  }
-}
 
 function statusCell(a) {
   if (!a.status) {
@@ -555,7 +543,7 @@ async function start() {
 
   state.statusesReady = loadStatuses().then((list) => {
     clearErrorFor(STATUSES_FAILED);
-    nameScale(terms().scale_name);
+    nameScales(terms().scale_name); // the list names the first scale (the second is each row's line)
     return list;
   }, (err) => {
     showError(STATUSES_FAILED, err);

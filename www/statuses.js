@@ -8,8 +8,13 @@
 import { get } from './api.js';
 
 let list = [];
+let list2 = []; // the second scale's levels (sql/015), empty for a plan of one
 let loading = null;
-let named = { scale_name: '進捗状況' };
+let named = { scale_name: '進捗状況', scale2_name: null };
+
+const levels = (items) => (Array.isArray(items) ? items : [])
+  .filter((s) => s && typeof s.key === 'string')
+  .sort((a, b) => a.position - b.position);
 
 const planParam = () => {
   const p = new URLSearchParams(location.search).get('plan') || '';
@@ -20,10 +25,9 @@ const planParam = () => {
 // a later call (opening a dialog) asks again.
 export function loadStatuses() {
   loading ??= get(`/api/statuses${planParam()}`).then((r) => {
-    named = { scale_name: r.scale_name || '進捗状況' };
-    list = (Array.isArray(r.items) ? r.items : [])
-      .filter((s) => s && typeof s.key === 'string')
-      .sort((a, b) => a.position - b.position);
+    named = { scale_name: r.scale_name || '進捗状況', scale2_name: r.scale2_name || null };
+    list = levels(r.items);
+    list2 = named.scale2_name ? levels(r.items2) : [];
     return list;
   }, (err) => {
     loading = null;
@@ -32,11 +36,24 @@ export function loadStatuses() {
   return loading;
 }
 
-// The scale's name (進捗状況, 達成度), once loaded.
+// The scale's name (進捗状況, 達成度) and the second's (null: none), once loaded.
 export const terms = () => named;
 // What is known so far (empty until loadStatuses() resolved).
 export const statuses = () => list;
-export const statusInfo = (key) => list.find((s) => s.key === key) || null;
+export const statuses2 = () => list2;
+// A level of either scale: a key says its scale (keys are unique in a scheme).
+export const statusInfo = (key) => list.find((s) => s.key === key) || list2.find((s) => s.key === key) || null;
+// The scale's name of a level (scale 2: the second's).
+export const scaleNameOf = (level) => (level?.scale === 2 ? named.scale2_name : named.scale_name);
+
+// The one way a page's fixed words name the plan's scale: every element of
+// class scale-name says it; name defaults to the loaded statuses' terms
+// (both scales: 実施状況・達成度).
+export function nameScales(name = named.scale2_name ? `${named.scale_name}・${named.scale2_name}` : named.scale_name,
+  root = document) {
+  if (!name) return;
+  for (const el of root.querySelectorAll('.scale-name')) el.textContent = name;
+}
 export const reasonRequired = (key) => statusInfo(key)?.reason_required === true;
 // '△・×': the marks of the statuses that need a reason.
 export const reasonMarks = () => list.filter((s) => s.reason_required).map((s) => s.mark).join('・');

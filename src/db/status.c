@@ -14,7 +14,9 @@
 	"json_build_object('id', r.id, 'activity_id', r.activity_id,"                              \
 	" 'activity_name', a.name, 'measure_code', m.code, 'fiscal_year', r.fiscal_year,"          \
 	" 'from_status', r.from_status, 'from_mark', fs.mark,"                                     \
-	" 'to_status', r.to_status, 'to_mark', ts.mark, 'scale', r.scale, 'reason', r.reason,"     \
+	" 'to_status', r.to_status, 'to_mark', ts.mark, 'scale', r.scale,"                         \
+	" 'scale_name', (SELECT CASE r.scale WHEN 2 THEN h.scale2_name ELSE h.scale_name END"      \
+	"   FROM scheme h WHERE h.id = r.scheme_id), 'reason', r.reason,"                          \
 	" 'state', r.state,"                                                                       \
 	" 'requested_by', json_build_object('id', q.id, 'login', q.login,"                         \
 	"   'display_name', q.display_name),"                                                      \

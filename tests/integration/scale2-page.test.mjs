@@ -5,9 +5,10 @@
 // `shinchoku import` and removed at the end, so the seed stays as it was.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { skipUnlessStack, sql } from './accounts.mjs';
+import { randomBytes } from 'node:crypto';
+import { skipUnlessStack, sql, signIn, anonymous, PASSWORD } from './accounts.mjs';
 import { importPlanFile } from './draft-plan.mjs';
-import { launchChromium, collectErrors, contextOptions } from './chromium.mjs';
+import { launchChromium, collectErrors, contextOptions, signInThroughPage } from './chromium.mjs';
 
 skipUnlessStack();
 
@@ -23,8 +24,17 @@ before(async () => {
   browser = await launchChromium();
 });
 
+// The department's staff and manager the status test creates.
+const logins = [];
+
 after(async () => {
   await browser?.close();
+  if (logins.length) {
+    const list = logins.map((l) => `'${l}'`).join(',');
+    sql(`BEGIN; DELETE FROM session WHERE user_id IN (SELECT id FROM app_user WHERE login IN (${list}));
+         DELETE FROM status_request WHERE requested_by IN (SELECT id FROM app_user WHERE login IN (${list}));
+         DELETE FROM app_user WHERE login IN (${list}); COMMIT;`);
+  }
   remove?.();
 });
 
@@ -124,4 +134,77 @@ test('the activity page has a row for each scale, in the plan\'s marks', async (
   assert.deepEqual(seen.rows.slice(0, 2), [['実施状況', '中'], ['達成度', '一部']]);
   // The page's fixed words are the plan's too.
   assert.equal(seen.heading, '実施状況・達成度の変更申請');
+});
+
+test('a scale-2 change: staff request it in the dialog, the manager approves it in the inbox, the list shows it', { timeout: 60000 }, async () => {
+  const id = Number(sql(`SELECT id FROM activity WHERE plan_id = ${plan} AND name = '電子納付'`));
+  const dept = (await anonymous.get('/api/departments')).body.items.find((d) => d.name === 'あおば町企画課');
+  const admin = await signIn('admin');
+  const tag = randomBytes(3).toString('hex');
+  for (const role of ['staff', 'manager']) {
+    const login = `aoba-${role}-${tag}`;
+    const made = await admin.post('/api/users', {
+      login, display_name: `あおば ${role === 'staff' ? '職員' : '課長'}`, role, department_id: dept.id, password: PASSWORD,
+    });
+    assert.equal(made.status, 201, made.text);
+    logins.push(login);
+  }
+  const open = async () => {
+    const context = await browser.newContext({ ...contextOptions, viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    await page.goto(`${BASE}/?plan=${plan}&fy=2024`);
+    await page.waitForSelector(`#activities-body tr[data-activity-id="${id}"]`, { timeout: 15000 });
+    return { context, page, errors };
+  };
+  const staff = await open();
+  const manager = await open();
+  try {
+    const { page } = staff;
+    await signInThroughPage(page, logins[0]);
+    await page.locator(`#activities-body tr[data-activity-id="${id}"] button[data-action="status"]`).click();
+    await page.waitForSelector('#status-dialog[open]');
+    const seen = await page.evaluate(() => ({
+      title: document.querySelector('#status-title').textContent,
+      current: document.querySelector('#status-current').textContent,
+      current2: document.querySelector('#status-current2-line').textContent,
+      legends: [...document.querySelectorAll('#status-dialog legend')].filter((l) => !l.closest('[hidden]')).map((l) => l.textContent),
+    }));
+    assert.equal(seen.title, '実施状況・達成度の変更を申請');
+    assert.match(seen.current, /中/);
+    assert.match(seen.current2, /達成度：一部/);
+    assert.deepEqual(seen.legends, ['変更後の実施状況', '変更後の達成度']);
+    assert.equal(await page.isDisabled('#status-choices2 input[value="partly"]'), true);
+    // 未達 needs a reason in this scheme: said in the page, nothing sent.
+    await page.check('#status-choices2 input[value="unmet"]');
+    await page.click('#status-submit');
+    assert.equal(await page.textContent('#status-error'), '達成度を「未達」にするときは、理由を入力してください。');
+    await page.check('#status-choices2 input[value="met"]');
+    const answered = page.waitForResponse((r) => r.url().includes(`/api/activities/${id}/years/2024/status-requests`) && r.request().method() === 'POST');
+    await page.click('#status-submit');
+    assert.equal((await answered).status(), 201);
+    await page.waitForSelector('#status-dialog', { state: 'hidden' });
+    await page.waitForSelector(`#inbox li[data-activity-id="${id}"]`);
+    assert.match(await page.textContent(`#inbox li[data-activity-id="${id}"] .request-change`), /^達成度：一部 → 達成/);
+
+    const m = manager.page;
+    await signInThroughPage(m, logins[1]);
+    await m.waitForSelector(`#inbox li[data-activity-id="${id}"]`);
+    const item = m.locator(`#inbox li[data-activity-id="${id}"]`);
+    assert.match(await item.locator('.request-change').textContent(), /^達成度：一部 → 達成/);
+    const decided = m.waitForResponse((r) => /\/api\/status-requests\/[0-9]+\/decision$/.test(r.url()));
+    const reloaded = m.waitForResponse((r) => r.url().includes('/api/activities?') && r.request().method() === 'GET');
+    await item.getByRole('button', { name: '承認' }).click();
+    assert.equal((await decided).status(), 200);
+    await reloaded;
+    await m.waitForSelector(`#inbox li[data-activity-id="${id}"]`, { state: 'detached' });
+    assert.equal(await m.textContent(`#activities-body tr[data-activity-id="${id}"] .status2`), '達成度：達成');
+    const y = (await anonymous.get(`/api/activities/${id}`)).body.years.find((x) => x.fiscal_year === 2024);
+    assert.equal(y.status2, 'met');
+    assert.equal(y.status, 'on_schedule');
+    assert.deepEqual([...staff.errors, ...manager.errors], []);
+  } finally {
+    await staff.context.close();
+    await manager.context.close();
+  }
 });

@@ -4,6 +4,7 @@
 import { request, setCsrf, ApiError } from './api.js';
 import { h, replace, $, eraYear, dateTime } from './dom.js';
 import { initSchemeAdmin } from './scheme-admin.js';
+import { loadStatuses, terms, nameScales } from './statuses.js';
 
 const HINT = 'shinchoku.signedIn'; // the same flag as account.js
 const ROLES = { viewer: '閲覧者', staff: '担当職員', manager: '管理職', admin: 'システム管理者' };
@@ -359,7 +360,8 @@ let checked = null; // { fy, decided, text, name }
 function columnLabel(key) {
   if (!key) return '（行全体）';
   const fixed = {
-    seq: '番号', measure_code: '取組番号', measure_name: '施策名', activity: '実施内容', status: '進捗状況',
+    seq: '番号', measure_code: '取組番号', measure_name: '施策名', activity: '実施内容',
+    status: terms().scale_name, status2: terms().scale2_name || '二つ目の評価',
     change_reason: 'スケジュールの変更理由', departments: '所管課', version: '版',
   };
   if (fixed[key]) return fixed[key];
@@ -473,6 +475,7 @@ function renderImport(report, { applied }) {
   replace($('#import-status tbody'), statuses.map((c) => h('tr', { dataset: { line: c.line } },
     h('td', { class: 'num' }, String(c.line)),
     h('td', { class: 'num' }, String(c.seq)),
+    columnCell(c.column || 'status'),
     h('td', {}, c.from || '—'),
     h('td', {}, c.to || '—'),
     h('td', {}, STATE[c.state] || c.state || ''))));
@@ -782,7 +785,9 @@ async function start() {
     $('#admin').hidden = false;
     await loadDepartments();
     await loadYears(); // the selects of rounds and import need the years
-    await Promise.all([loadRounds(), loadUsers(), initSchemeAdmin({ showError, notice, busy })]);
+    await Promise.all([loadRounds(), loadUsers(), initSchemeAdmin({ showError, notice, busy }),
+      // The import's words name the reporting plan's scale (the one it reads).
+      loadStatuses().then(() => nameScales(), (err) => showError('進捗状況の区分を読み込めませんでした。', err))]);
   } finally {
     document.body.dataset.ready = 'true';
   }

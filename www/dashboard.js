@@ -8,15 +8,21 @@
 // numbers, for screen readers and for print.
 import { get, qs } from './api.js';
 import { h, replace, $, eraYear, dateTime } from './dom.js';
-import { loadStatuses, statuses } from './statuses.js';
+import { loadStatuses, statuses, statuses2, nameScales } from './statuses.js';
 import { readSession, showAccount, showError, signInHref, landsOnDashboard, setLandsOnDashboard } from './session.js';
 
 const charts = new Map(); // canvas id → Chart, replaced when redrawn
-const state = { fy: null, user: null };
+// plan: the plan of ?plan= (its scheme's scales count), else all plans by
+// the reporting plan's scale.
+const state = { fy: null, user: null, plan: null };
+
+// Colours for the levels of a scale without a colour of their own in
+// style.css (another plan's keys), in the scale's order.
+const PALETTE = ['#1b6ca8', '#2e8b57', '#d08c00', '#c0392b', '#7d3c98', '#5b6770'];
 
 // The colours of the marks, from style.css (--exceeded, --on-schedule, …).
-function color(name) {
-  return getComputedStyle(document.documentElement).getPropertyValue(`--${name.replace('_', '-')}`).trim() || '#5b6770';
+function color(name, i = PALETTE.length - 1) {
+  return getComputedStyle(document.documentElement).getPropertyValue(`--${name.replace('_', '-')}`).trim() || PALETTE[i % PALETTE.length];
 }
 
 function draw(id, config) {
@@ -35,22 +41,28 @@ function draw(id, config) {
 
 // ---- counts by status -----------------------------------------------------------
 
-// The statuses of the scale, and 未設定 when any group has a record without one.
-function series(groups) {
-  const list = statuses().map((s) => ({ key: s.key, mark: s.mark, label: `${s.mark} ${s.short}`, color: color(s.key) }));
-  if (groups.some((g) => g.unset > 0)) list.push({ key: 'unset', mark: '—', label: '未設定', color: '#aab4bd' });
+// A group's counts of scale sc (1, or 2: counts2 and unset2, sql/015).
+const countsOf = (g, sc) => (sc === 2 ? g.counts2 || [] : g.counts);
+const unsetOf = (g, sc) => (sc === 2 ? g.unset2 ?? 0 : g.unset);
+
+// The statuses of scale sc, and 未設定 when any group has a record without one.
+function series(groups, sc) {
+  const list = (sc === 2 ? statuses2() : statuses())
+    .map((s, i) => ({ key: s.key, mark: s.mark, label: `${s.mark} ${s.short}`, color: color(s.key, i) }));
+  if (groups.some((g) => unsetOf(g, sc) > 0)) list.push({ key: 'unset', mark: '—', label: '未設定', color: '#aab4bd' });
   return list;
 }
 
-const countOf = (g, key) => (key === 'unset' ? g.unset : g.counts.find((c) => c.status === key)?.count ?? 0);
+const countOf = (g, key, sc) => (key === 'unset' ? unsetOf(g, sc)
+  : countsOf(g, sc).find((c) => c.status === key)?.count ?? 0);
 
-function countChart(id, groups, label, horizontal) {
-  const list = series(groups);
+function countChart(id, groups, label, horizontal, sc = 1) {
+  const list = series(groups, sc);
   draw(id, {
     type: 'bar',
     data: {
       labels: groups.map(label),
-      datasets: list.map((s) => ({ label: s.label, data: groups.map((g) => countOf(g, s.key)), backgroundColor: s.color })),
+      datasets: list.map((s) => ({ label: s.label, data: groups.map((g) => countOf(g, s.key, sc)), backgroundColor: s.color })),
     },
     options: {
       indexAxis: horizontal ? 'y' : 'x',
@@ -59,8 +71,8 @@ function countChart(id, groups, label, horizontal) {
   });
 }
 
-function countTable(sel, groups, head, label) {
-  const list = series(groups);
+function countTable(sel, groups, head, label, sc = 1) {
+  const list = series(groups, sc);
   const table = $(sel);
   replace(table.tHead, h('tr', {}, h('th', { scope: 'col' }, head),
     list.map((s) => h('th', { scope: 'col', class: 'num', dataset: { status: s.key } },
@@ -68,7 +80,7 @@ function countTable(sel, groups, head, label) {
     h('th', { scope: 'col', class: 'num' }, '合計')));
   replace(table.tBodies[0], groups.map((g) => h('tr', {},
     h('th', { scope: 'row' }, label(g)),
-    list.map((s) => h('td', { class: 'num', dataset: { status: s.key } }, String(countOf(g, s.key)))),
+    list.map((s) => h('td', { class: 'num', dataset: { status: s.key } }, String(countOf(g, s.key, sc)))),
     h('td', { class: 'num', dataset: { status: 'total' } }, String(g.total)))));
   if (!groups.length) replace(table.tBodies[0], h('tr', {}, h('td', { colspan: list.length + 2, class: 'empty' }, 'この年度の記録はありません。')));
   table.setAttribute('aria-busy', 'false');
@@ -78,8 +90,37 @@ function tallBox(id, rows) {
   $(`#${id}`).style.height = `${Math.max(12, rows * 1.6 + 4)}rem`;
 }
 
+// Each section's chart and table for scale 1 are the page's; a plan with a
+// second scale gets a copy of them for it (ids ending in -2), each named
+// by its scale.
+const SECTIONS = [['years', '年度ごと', '積み上げ棒グラフ'], ['goals', '目標ごと', '積み上げ棒グラフ'],
+  ['departments', '所管課ごと', '積み上げ横棒グラフ']];
+
+function scalePairs(d) {
+  const two = !!d.scale2_name && statuses2().length > 0;
+  nameScales(two ? `${d.scale_name}・${d.scale2_name}` : d.scale_name || '進捗状況');
+  for (const el of document.querySelectorAll('.scale1-name')) el.textContent = d.scale_name || '進捗状況';
+  for (const [key, what, kind] of SECTIONS) {
+    const section = $(`#${key}-section`);
+    const first = section.querySelector('.chart-pair');
+    const label = (name) => `${what}の${name}の取組数の${kind}。数値は右の表のとおり。`;
+    $(`#chart-${key}`).setAttribute('aria-label', label(d.scale_name || '進捗状況'));
+    section.querySelector('.chart-pair.scale-2')?.remove();
+    if (!two) continue;
+    const copy = first.cloneNode(true);
+    copy.classList.add('scale-2');
+    for (const el of copy.querySelectorAll('[id]')) el.id = `${el.id}-2`;
+    copy.querySelector('canvas').setAttribute('aria-label', label(d.scale2_name));
+    copy.querySelector('table').setAttribute('aria-busy', 'true');
+    copy.querySelector('.scale1-name').textContent = d.scale2_name;
+    copy.querySelector('.scale1-name').className = 'scale2-name';
+    first.after(copy);
+  }
+  return two;
+}
+
 async function loadCounts() {
-  const d = await get(`/api/dashboard${qs({ fy: state.fy })}`);
+  const d = await get(`/api/dashboard${qs({ fy: state.fy, plan: state.plan })}`);
   state.fy = d.fiscal_year;
   for (const e of document.querySelectorAll('.fy-era')) replace(e, d.era || eraYear(d.fiscal_year));
   $('#nav-report').href = `report.html?fy=${d.fiscal_year}`;
@@ -92,13 +133,17 @@ async function loadCounts() {
   const yearLabel = (g) => g.era || eraYear(g.fiscal_year);
   const goalLabel = (g) => `目標${g.number}`;
   const deptLabel = (g) => g.name;
-  countChart('chart-years', d.years, yearLabel, false);
-  countTable('#table-years', d.years, '年度', yearLabel);
-  countChart('chart-goals', d.goals, goalLabel, false);
-  countTable('#table-goals', d.goals, '目標', (g) => `目標${g.number}　${g.title}`);
-  tallBox('chart-departments-box', d.departments.length);
-  countChart('chart-departments', d.departments, deptLabel, true);
-  countTable('#table-departments', d.departments, '所管課', deptLabel);
+  const two = scalePairs(d);
+  for (const sc of two ? [1, 2] : [1]) {
+    const at = sc === 2 ? '-2' : '';
+    countChart(`chart-years${at}`, d.years, yearLabel, false, sc);
+    countTable(`#table-years${at}`, d.years, '年度', yearLabel, sc);
+    countChart(`chart-goals${at}`, d.goals, goalLabel, false, sc);
+    countTable(`#table-goals${at}`, d.goals, '目標', (g) => `目標${g.number}　${g.title}`, sc);
+    tallBox(`chart-departments-box${at}`, d.departments.length);
+    countChart(`chart-departments${at}`, d.departments, deptLabel, true, sc);
+    countTable(`#table-departments${at}`, d.departments, '所管課', deptLabel, sc);
+  }
 }
 
 // ---- outcome indicators -----------------------------------------------------------
@@ -233,11 +278,14 @@ async function start() {
   landing.checked = landsOnDashboard();
   landing.addEventListener('change', () => setLandsOnDashboard(landing.checked));
   $('#error-retry').addEventListener('click', () => location.reload());
-  const fy = Number(new URLSearchParams(location.search).get('fy'));
+  const params = new URLSearchParams(location.search);
+  const fy = Number(params.get('fy'));
   if (Number.isInteger(fy) && fy >= 2000 && fy <= 2100) state.fy = fy;
+  // ?plan= as the list's and the report's (statuses.js reads it too).
+  if (/^[1-9][0-9]{0,8}$/.test(params.get('plan') || '')) state.plan = Number(params.get('plan'));
   $('#fy').addEventListener('change', (e) => {
     state.fy = Number(e.target.value);
-    history.replaceState(null, '', `?fy=${state.fy}`);
+    history.replaceState(null, '', qs({ fy: state.fy, plan: state.plan }));
     part('進捗状況の集計を読み込めませんでした。', loadCounts());
   });
 

@@ -136,6 +136,53 @@ test('the activity page has a row for each scale, in the plan\'s marks', async (
   assert.equal(seen.heading, '実施状況・達成度の変更申請');
 });
 
+test('the dashboard of a two-scale plan: a table and a chart per scale, named by the scheme', { timeout: 30000 }, async () => {
+  const context = await browser.newContext({ ...contextOptions, viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  try {
+    await page.goto(`${BASE}/?plan=${plan}&fy=2024`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 15000 });
+    await signInThroughPage(page, 'admin');
+    const counted = page.waitForResponse((r) => r.url().includes(`/api/dashboard?fy=2024&plan=${plan}`));
+    await page.goto(`${BASE}/dashboard.html?fy=2024&plan=${plan}`);
+    assert.equal((await counted).status(), 200);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 15000 });
+    const seen = await page.evaluate(() => {
+      const t = (s) => document.querySelector(s)?.textContent.trim() ?? null;
+      const row = (sel, head) => {
+        const tr = [...document.querySelectorAll(`${sel} tbody tr`)].find((r) => r.querySelector('th').textContent === head);
+        return tr && Object.fromEntries([...tr.querySelectorAll('td')].map((td) => [td.dataset.status, td.textContent]));
+      };
+      return {
+        headings: ['#years-heading', '#goals-heading', '#departments-heading'].map((s) => t(s).replace(/\s+.*$/, '')),
+        captions: ['#table-years caption', '#table-years-2 caption'].map(t),
+        // 未設定 (—) is a column of its own when a year has records without a value.
+        marks: [...document.querySelectorAll('#table-years thead th[data-status] span[aria-hidden]')].map((e) => e.textContent).filter((m) => m !== '—'),
+        marks2: [...document.querySelectorAll('#table-years-2 thead th[data-status] span[aria-hidden]')].map((e) => e.textContent).filter((m) => m !== '—'),
+        year: row('#table-years', '令和6年度'),
+        year2: row('#table-years-2', '令和6年度'),
+        charts: document.querySelectorAll('#years-section canvas').length,
+        label2: document.querySelector('#chart-goals-2')?.getAttribute('aria-label'),
+      };
+    });
+    assert.deepEqual(seen.headings, ['年度ごとの実施状況・達成度', '目標ごとの実施状況・達成度', '所管課ごとの実施状況・達成度']);
+    assert.deepEqual(seen.captions, ['年度ごとの実施状況（取組数）', '年度ごとの達成度（取組数）']);
+    assert.deepEqual(seen.marks, example.status_legend.map((l) => l.mark));
+    assert.deepEqual(seen.marks2, example.status2_legend.map((l) => l.mark));
+    const byKey = (legend, column) => Object.fromEntries(legend.map((l) => [l.key,
+      String(example.activities.filter((a) => a[column] === l.mark).length)]));
+    const set = (o) => { const { unset = '0', ...rest } = o; assert.equal(unset, '0'); return rest; };
+    assert.deepEqual(set(seen.year), { ...byKey(example.status_legend, 'status'), total: String(example.activities.length) });
+    assert.deepEqual(set(seen.year2), { ...byKey(example.status2_legend, 'status2'), total: String(example.activities.length) });
+    assert.equal(seen.charts, 2);
+    assert.equal(seen.label2, '目標ごとの達成度の取組数の積み上げ棒グラフ。数値は右の表のとおり。');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('a scale-2 change: staff request it in the dialog, the manager approves it in the inbox, the list shows it', { timeout: 60000 }, async () => {
   const id = Number(sql(`SELECT id FROM activity WHERE plan_id = ${plan} AND name = '電子納付'`));
   const dept = (await anonymous.get('/api/departments')).body.items.find((d) => d.name === 'あおば町企画課');

@@ -67,6 +67,17 @@ test('summary: counts per scale, late by the second scale\'s rule', async () => 
   const seed = (await anonymous.get('/api/reports/2024/summary')).body;
   assert.equal(seed.scales.length, 1);
   assert.equal(seed.late, 3);
+  // The dashboard counts each scale of the plan, named by its scheme.
+  const d = (await anonymous.get(`/api/dashboard?plan=${plan}&fy=2024`)).body;
+  assert.equal(d.scale_name, '実施状況');
+  assert.equal(d.scale2_name, '達成度');
+  const y = d.years.find((x) => x.fiscal_year === 2024);
+  assert.deepEqual(Object.fromEntries(y.counts.map((c) => [c.mark, c.count])), example.status_counts_reported);
+  assert.deepEqual(Object.fromEntries(y.counts2.map((c) => [c.mark, c.count])), { 未達: 1, 一部: 1, 達成: 1 });
+  assert.equal(y.unset2, 0);
+  const nakano = (await anonymous.get('/api/dashboard?fy=2024')).body;
+  assert.equal(nakano.scale2_name, null);
+  assert.ok(nakano.years.every((x) => x.counts2 === null && x.unset2 === null));
 });
 
 test('each plan is judged by its own scale', async () => {

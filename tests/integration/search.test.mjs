@@ -150,3 +150,28 @@ test('shinchoku statement prints a prepared statement (bench/run gives it to pgb
   assert.throws(() => execFileSync(process.env.SHINCHOKU_BIN, ['statement', 'no_such'], { stdio: 'ignore' }),
     (e) => e.status === 1);
 });
+
+test('a year without a record searches the name and departments only, in both statements', async () => {
+  // 32,061 is in activity 1's FY2024 result, 戸籍住民課 is its department.
+  const inYear = await list({ q: '32,061' });
+  assert.ok(ids(inYear).includes(1), 'the year\'s result is searched');
+  assert.deepEqual(ids(await list({ q: '32,061', fy: '2030' })), [], 'FY2030 has no record, so no result');
+  const dept2030 = await list({ q: '戸籍住民課', fy: '2030' });
+  assert.ok(ids(dept2030).includes(1), 'the department is searched in a year without records');
+  const dept2024 = ids(await list({ q: '戸籍住民課' }));
+  for (const a of dept2030.items) {
+    assert.ok(dept2024.includes(a.id), `${a.id} is found in FY2024 too`);
+    assert.ok(a.departments.some((d) => d.name === '戸籍住民課') || a.name.includes('戸籍住民課'), `${a.id}`);
+  }
+  assert.ok(dept2024.length > dept2030.items.length, 'FY2024 also searches the results that name it');
+  // With a second filter the generic statement (activity_list_any) answers: the same.
+  for (const fy of ['2024', '2030']) {
+    for (const q of ['32,061', '戸籍住民課', 'きゃっしゅれす']) {
+      const one = await list({ q, fy });
+      assert.equal(new Set(ids(one)).size, one.total, `${q} ${fy}: each activity once`);
+      const two = await list({ q, fy, plan: String(one.items[0]?.plan_id ?? 1) });
+      assert.deepEqual(ids(two), ids(one).filter((id, i) => one.items[i].plan_id === (one.items[0]?.plan_id ?? 1)), `${q} ${fy}`);
+      assert.equal(two.total, two.items.length);
+    }
+  }
+});

@@ -35,15 +35,17 @@
  * their activities. In two parts, so that neither looks up the year's
  * record of every match: the year's texts (an activity with a text of the
  * year has its record), and the year-less ones of the activities without
- * a record that year. */
+ * a record that year (asked of the text's activity, so that the others are
+ * dropped before their keys are read). */
 #define ACTIVITY_Q_FROM                                                                            \
 	"f CROSS JOIN activity_search s JOIN activity_rank a ON a.activity_id = s.activity_id"
 #define ACTIVITY_Q_LIKE "s.folded LIKE f.pat"
 #define ACTIVITY_Q_MATCH                                                                           \
 	ACTIVITY_MATCH(ACTIVITY_Q_FROM, "s.fiscal_year = f.fy AND " ACTIVITY_Q_LIKE)               \
 	" UNION ALL "                                                                              \
-	ACTIVITY_MATCH(ACTIVITY_Q_FROM,                                                            \
-	               "s.fiscal_year = 0 AND " ACTIVITY_Q_LIKE " AND y.activity_id IS NULL")
+	ACTIVITY_MATCH(ACTIVITY_Q_FROM, "s.fiscal_year = 0 AND " ACTIVITY_Q_LIKE                   \
+	               " AND NOT EXISTS (SELECT 1 FROM activity_year r"                            \
+	               " WHERE r.activity_id = s.activity_id AND r.fiscal_year = f.fy)")
 #define ACTIVITY_DEPT                                                                              \
 	"EXISTS (SELECT 1 FROM activity_department ad"                                             \
 	" WHERE ad.activity_id = a.activity_id AND ad.department_id = $4::int)"

@@ -29,47 +29,78 @@
 #define ACTIVITY_Q                                                                                 \
 	"EXISTS (SELECT 1 FROM activity_search s WHERE s.activity_id = a.activity_id"                       \
 	" AND s.fiscal_year = coalesce(y.fiscal_year, 0)"                                          \
-	" AND s.folded LIKE app_like_anywhere(app_fold($7::text)))"
-/* The same match as ACTIVITY_Q, read the other way round: the texts of the
- * year (and the year-less ones) that contain q, under the index on
- * (fiscal_year, folded) of sql/016, then their activities; the year's text
- * counts for an activity with a record that year, the year-less one for an
- * activity without. */
+	" AND " ACTIVITY_Q_LIKE ")"
+/* The same match as ACTIVITY_Q, read the other way round: the texts that
+ * contain q, under the index on (fiscal_year, folded) of sql/016, then
+ * their activities. In two parts, so that neither looks up the year's
+ * record of every match: the year's texts (an activity with a text of the
+ * year has its record), and the year-less ones of the activities without
+ * a record that year (asked of the text's activity, so that the others are
+ * dropped before their keys are read). */
 #define ACTIVITY_Q_FROM                                                                            \
 	"f CROSS JOIN activity_search s JOIN activity_rank a ON a.activity_id = s.activity_id"
-#define ACTIVITY_Q_FILTER                                                                          \
-	"s.fiscal_year IN (f.fy, 0) AND s.fiscal_year = coalesce(y.fiscal_year, 0)"                \
-	" AND s.folded LIKE app_like_anywhere(app_fold($7::text))"
+#define ACTIVITY_Q_LIKE "s.folded LIKE f.pat"
+#define ACTIVITY_Q_MATCH                                                                           \
+	ACTIVITY_MATCH(ACTIVITY_Q_FROM, "s.fiscal_year = f.fy AND " ACTIVITY_Q_LIKE)               \
+	" UNION ALL "                                                                              \
+	ACTIVITY_MATCH(ACTIVITY_Q_FROM, "s.fiscal_year = 0 AND " ACTIVITY_Q_LIKE                   \
+	               " AND NOT EXISTS (SELECT 1 FROM activity_year r"                            \
+	               " WHERE r.activity_id = s.activity_id AND r.fiscal_year = f.fy)")
 #define ACTIVITY_DEPT                                                                              \
 	"EXISTS (SELECT 1 FROM activity_department ad"                                             \
 	" WHERE ad.activity_id = a.activity_id AND ad.department_id = $4::int)"
 #define ACTIVITY_MEASURE                                                                           \
 	"a.measure_id IN (SELECT m.id FROM measure m WHERE m.id::text = $3::text OR m.code = $3::text)"
 
-#define ACTIVITY_ORDER "x.plan_id, x.goal_number, x.policy, x.measure_no, x.position"
+/* The list's order: each activity's place in it (sql/019). */
+#define ACTIVITY_ORDER "x.ord"
 
 /* The list's statement with filter as its WHERE clause: matched is
- * computed once for the page and the count (MATERIALIZED). Unfiltered, the
- * page reads activity_rank's order index (matched inlined) and the total
- * is the kept one. */
+ * computed once for the page and the count (MATERIALIZED). Unfiltered:
+ * ACTIVITY_LIST_ALL. */
 #define ACTIVITY_RANK "f CROSS JOIN activity_rank a"
 #define ACTIVITY_LIST(filter)                                                                      \
-	ACTIVITY_LIST_FROM("MATERIALIZED", ACTIVITY_RANK, filter, ACTIVITY_COUNTED)
+	ACTIVITY_LIST_OF(ACTIVITY_MATCH(ACTIVITY_RANK, filter), ACTIVITY_COUNTED)
 /* The total: the matches counted, or (unfiltered) the number sql/018 keeps. */
 #define ACTIVITY_COUNTED "(SELECT count(*) FROM matched)"
 #define ACTIVITY_KEPT "(SELECT n FROM activity_rank_total)"
-/* A search starts from the year's matching texts (ACTIVITY_Q_FROM). */
-#define ACTIVITY_LIST_FROM(materialized, from, filter, total)                                      \
+/* The parameters, typed once, and q's LIKE pattern, folded once rather
+ * than for every text it is matched against (a generic plan cannot fold
+ * it as a constant); the first CTE of every variant. */
+#define ACTIVITY_F                                                                                 \
 	"WITH f AS (SELECT coalesce($6::int, (SELECT max(fiscal_year) FROM activity_year)) AS fy," \
 	"  $1::int AS plan, $2::int AS goal, $3::text AS measure, $4::int AS dept,"                \
-	"  $5::text AS status, $7::text AS q), "                                                   \
-	"matched AS " materialized " (SELECT a.activity_id AS id, a.plan_id, a.goal_id,"            \
-	"  a.goal_number, a.measure_id, a.policy, a.measure_no, a.position"                        \
+	"  $5::text AS status, app_like_anywhere(app_fold($7::text)) AS pat), "
+/* The activities of from that pass filter, with their keys. */
+#define ACTIVITY_MATCH(from, filter)                                                               \
+	"SELECT a.activity_id AS id, a.plan_id, a.goal_id, a.goal_number, a.measure_id, a.policy,"   \
+	" a.measure_no, a.position, a.ord"                                                         \
 	" FROM " from                                                                              \
 	" LEFT JOIN activity_year y ON y.activity_id = a.activity_id AND y.fiscal_year = f.fy"     \
-	" WHERE " filter "), "                                                                     \
+	" WHERE " filter
+/* The list of the activities that matched (computed once for the page and
+ * the count). */
+#define ACTIVITY_LIST_OF(match, total)                                                             \
+	ACTIVITY_F                                                                                 \
+	"matched AS MATERIALIZED (" match "), "                                                    \
 	"page AS (SELECT x.*, row_number() OVER (ORDER BY " ACTIVITY_ORDER ") AS n"                \
 	" FROM (SELECT * FROM matched x ORDER BY " ACTIVITY_ORDER " LIMIT $8 OFFSET $9) x) "       \
+	ACTIVITY_LIST_ROWS(total)
+/* Unfiltered, a page is the activities at the places offset + 1 to
+ * offset + limit (activity_rank.ord, sql/019, numbers them without gaps):
+ * limit index entries at any offset. A range rather than LIMIT, so that
+ * the planner's guess for it is small and one generic plan serves every
+ * page; with LIMIT $8 it planned anew on every call (1.2 ms at 100 × the
+ * seed, as long as running it). */
+#define ACTIVITY_LIST_ALL                                                                          \
+	ACTIVITY_F                                                                                 \
+	"page AS (SELECT a.activity_id AS id, a.plan_id, a.goal_id, a.goal_number, a.measure_id,"  \
+	"  a.policy, a.measure_no, a.position, a.ord AS n"                                         \
+	" FROM activity_rank a WHERE a.ord > $9::int AND a.ord <= $9::bigint + $8::int"            \
+	" ORDER BY a.ord) "                                                                        \
+	ACTIVITY_LIST_ROWS(ACTIVITY_KEPT)
+/* The answer's rows from the page (see above). */
+#define ACTIVITY_LIST_ROWS(total)                                                                  \
 	"SELECT 0::bigint AS n, 0 AS k, " total "::int AS id,"                                      \
 	" NULL::int, NULL::text, NULL::int, NULL::int, NULL::int, NULL::text, NULL::text,"         \
 	" NULL::int, f.fy, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::int," \
@@ -92,15 +123,13 @@
 	"ORDER BY 1, 2, 11"
 
 const struct db_stmt db_activity_stmts[] = {
-	{"activity_list",
-	 ACTIVITY_LIST_FROM("NOT MATERIALIZED", ACTIVITY_RANK, "true", ACTIVITY_KEPT), 9},
+	{"activity_list", ACTIVITY_LIST_ALL, 9},
 	{"activity_list_plan", ACTIVITY_LIST("a.plan_id = $1::int"), 9},
 	{"activity_list_goal", ACTIVITY_LIST("a.goal_id = $2::int"), 9},
 	{"activity_list_measure", ACTIVITY_LIST(ACTIVITY_MEASURE), 9},
 	{"activity_list_department", ACTIVITY_LIST(ACTIVITY_DEPT), 9},
 	{"activity_list_status", ACTIVITY_LIST("y.status = $5::text"), 9},
-	{"activity_list_q",
-	 ACTIVITY_LIST_FROM("MATERIALIZED", ACTIVITY_Q_FROM, ACTIVITY_Q_FILTER, ACTIVITY_COUNTED), 9},
+	{"activity_list_q", ACTIVITY_LIST_OF(ACTIVITY_Q_MATCH, ACTIVITY_COUNTED), 9},
 	{"activity_list_any",
 	 ACTIVITY_LIST("($1::int IS NULL OR a.plan_id = $1::int) AND ($2::int IS NULL OR a.goal_id = $2::int)"
 	               " AND ($3::text IS NULL OR " ACTIVITY_MEASURE ")"
@@ -312,11 +341,11 @@ db_activity_list(struct db *db, const struct db_activity_filter *f, char **json)
 	enum db_rc rc;
 
 	*json = NULL;
-	/* A search is planned for its text: the trigram index pays for a rare
-	 * text, not for a common one, and a generic plan cannot tell them apart
-	 * (at 100 × the seed it took 1.5 s instead of tens of ms). */
-	rc = q != NULL ? dbi_rows_planned(db, list_stmt(f, q), 9, p, &r)
-	               : dbi_rows_repeatable(db, list_stmt(f, q), 9, p, &r);
+	/* A search too runs prepared: its plan is the same for a rare and a
+	 * common text (the year's matching texts by the trigram index, then
+	 * their activities), so planning it for each text, as it once was
+	 * (PQexecParams), cost 2 to 3 ms a call for nothing. */
+	rc = dbi_rows_repeatable(db, list_stmt(f, q), 9, p, &r);
 	if (rc != DB_OK)
 		return rc;
 	rc = list_render(r, f, json);

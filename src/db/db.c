@@ -383,22 +383,6 @@ dbi_rows(struct db *db, const char *stmt, int n, const char *const *params, PGre
 }
 
 enum db_rc
-dbi_rows_planned(struct db *db, const char *stmt, int n, const char *const *params, PGresult **out)
-{
-	const char *sql = db_statement_sql(stmt);
-	PGresult *r = NULL;
-
-	if (sql == NULL) {
-		*out = NULL;
-		return DB_BUG;
-	}
-	if (db_ensure(db) == 0 && (r = dbi_sql(db, sql, n, params)) == NULL &&
-	    !db_in_transaction(db) && db_ensure(db) == 0)
-		r = dbi_sql(db, sql, n, params);
-	return rows_of(db, r, out);
-}
-
-enum db_rc
 dbi_rows_repeatable(struct db *db, const char *stmt, int n, const char *const *params,
                     PGresult **out)
 {

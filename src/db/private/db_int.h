@@ -55,13 +55,6 @@ enum db_rc dbi_rows(struct db *db, const char *stmt, int n, const char *const *p
 enum db_rc dbi_rows_repeatable(struct db *db, const char *stmt, int n, const char *const *params,
                                PGresult **out);
 
-/* dbi_rows_repeatable, but the statement's text is sent with its values
- * (PQexecParams) and so planned for them every time, never with the
- * prepared statement's generic plan: for a statement whose best plan
- * depends on a value (how common a searched text is). */
-enum db_rc dbi_rows_planned(struct db *db, const char *stmt, int n, const char *const *params,
-                            PGresult **out);
-
 /* Runs stmt whose row is (JSON document, version): DB_OK with *json (the
  * caller frees) and *version, DB_MISSING without a row, or the failure. */
 enum db_rc dbi_json_version(struct db *db, const char *stmt, int n, const char *const *params,

@@ -150,7 +150,7 @@ static const struct db_refusal db_refusals[] = {
 	 "この計画に、この番号の注記がありません。先に注記を作成してください。"},
 	{"23505", NULL, 409, "conflict", NULL, "同じ内容がすでに登録されています。"},
 	{"23514", "status_request_changes", 400, "bad_field", "status",
-	 "進捗状況が現在と同じです。"},
+	 "現在と同じ区分です。別の区分を選んでください。"},
 	/* The trigger's message names the mark (sql/006). */
 	{"23514", "status_request_reason", 400, "bad_field", "reason", NULL},
 	{"23514", "status_request_not_own", 403, "forbidden", NULL,

@@ -4,7 +4,7 @@
 import { request, setCsrf, ApiError } from './api.js';
 import { h, replace, $, eraYear, dateTime, isBlank } from './dom.js';
 import { landsOnDashboard } from './session.js';
-import { loadStatuses, statuses, statuses2, statusInfo, reasonRequired, reasonMarks, terms, scaleNameOf } from './statuses.js';
+import { loadStatuses, statuses, statuses2, statusInfo, reasonRequired, reasonMarks, terms, scaleNameOf, scalesName } from './statuses.js';
 
 const ROLES = { viewer: '閲覧者', staff: '担当職員', manager: '管理職', admin: 'システム管理者' };
 // Set while signed in, so that an anonymous visit does not ask GET
@@ -448,6 +448,8 @@ const statusChoices = (levels, current) => levels.map((s) => h('label', { class:
     onchange: reasonRequirement,
   }),
   h('span', { class: `mark mark-${s.key}`, 'aria-hidden': 'true' }, s.mark), ` ${s.short}`));
+// The scale a request moves, by name (the API's; else its level's).
+const requestScale = (q) => q.scale_name || scaleNameOf(statusInfo(q.to_status)) || '進捗状況';
 const levelText = (key) => {
   const s = statusInfo(key);
   return s ? `${s.mark} ${s.short}` : '未設定';
@@ -479,7 +481,7 @@ async function openStatus(a) {
   statusTarget = { id: a.id, fy, current: fresh.year.status, request: mine || null };
   replace($('#status-code'), fresh.activity.measure.code);
   replace($('#status-name'), fresh.activity.name);
-  for (const el of document.querySelectorAll('#status-dialog .dialog-scale')) el.textContent = two ? `${name1}・${name2}` : name1;
+  for (const el of document.querySelectorAll('#status-dialog .dialog-scale')) el.textContent = scalesName(name1, two ? name2 : null);
   replace($('#status-current-name'), name1);
   replace($('#status-legend-name'), name1);
   replace($('#status-current'), levelText(fresh.year.status));
@@ -498,7 +500,7 @@ async function openStatus(a) {
   $('#status-reason').value = '';
   const pbox = $('#status-pending');
   if (mine) {
-    replace($('#status-pending-text'), mineAll.map((q) => `${two ? `${q.scale_name || scaleNameOf(statusInfo(q.to_status))}：` : ''}${q.from_mark || '—'} → ${q.to_mark}（${q.requested_by.display_name}、${dateTime(q.requested_at)}）`).join('　'));
+    replace($('#status-pending-text'), mineAll.map((q) => `${two ? `${requestScale(q)}：` : ''}${q.from_mark || '—'} → ${q.to_mark}（${q.requested_by.display_name}、${dateTime(q.requested_at)}）`).join('　'));
     $('#status-withdraw').hidden = mine.requested_by.id !== user.id;
   }
   pbox.hidden = !mine;
@@ -642,7 +644,7 @@ async function loadDecided() {
   replace($('#decided'), mine.map((q) => h('li', { class: 'request decided', dataset: { requestId: q.id, state: q.state } },
     h('p', { class: 'request-head' }, h('span', { class: 'code' }, q.measure_code), ' ', h('strong', {}, q.activity_name), ' ',
       h('span', { class: 'era' }, eraYear(q.fiscal_year))),
-    h('p', { class: 'request-change' }, `${q.scale_name || '進捗状況'}：${q.from_mark || '—'} → ${q.to_mark}　`,
+    h('p', { class: 'request-change' }, `${requestScale(q)}：${q.from_mark || '—'} → ${q.to_mark}　`,
       h('strong', { class: `decision decision-${q.state}` }, DECISIONS[q.state] || q.state)),
     q.decided_by ? h('p', { class: 'request-meta' }, `決定：${q.decided_by.display_name}　${dateTime(q.decided_at)}`) : null,
     h('p', { class: 'request-comment' }, 'コメント：', q.comment || '（なし）'))));
@@ -657,7 +659,7 @@ function inboxItem(req) {
       h('strong', {}, req.activity_name), ' ',
       h('span', { class: 'era' }, eraYear(req.fiscal_year))),
     h('p', { class: 'request-change' },
-      `${req.scale_name || '進捗状況'}：`,
+      `${requestScale(req)}：`,
       h('span', { class: `mark mark-${req.from_status || 'unset'}` }, req.from_mark || '—'),
       ' → ',
       h('span', { class: `mark mark-${req.to_status}` }, req.to_mark),
@@ -679,7 +681,7 @@ function inboxItem(req) {
       const r = await request('POST', `/api/status-requests/${req.id}/decision`,
         { body: { decision, comment: comment.value }, raw: true });
       if (r.status === 200) {
-        ctx.notice(decision === 'approve' ? `承認しました。${req.scale_name || '進捗状況'}に反映しました。` : '差し戻しました。');
+        ctx.notice(decision === 'approve' ? `承認しました。${requestScale(req)}に反映しました。` : '差し戻しました。');
         await loadInbox();
         ctx.reload();
       } else if (r.status === 401) {

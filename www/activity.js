@@ -4,7 +4,7 @@
 // change as before → after with the changed characters marked.
 import { get, qs, ApiError } from './api.js';
 import { h, replace, $, eraYear, dateTime } from './dom.js';
-import { loadStatuses, statusInfo, nameScales } from './statuses.js';
+import { loadStatuses, statusInfo, nameScales, scalesName } from './statuses.js';
 import { readSession, showAccount, showError, signInHref } from './session.js';
 import { diff } from './chardiff.js';
 
@@ -225,7 +225,7 @@ async function start() {
     if (a.plan?.id) state.scheme = await get(`/api/plans/${a.plan.id}`).then((p) => p.scheme || null, () => null);
     // The page's fixed words name the plan's scale (達成度, 実施状況・達成度).
     const sc = state.scheme;
-    if (sc?.scale_name) nameScales(sc.scale2_name ? `${sc.scale_name}・${sc.scale2_name}` : sc.scale_name);
+    if (sc?.scale_name) nameScales(scalesName(sc.scale_name, sc.scale2_name));
     renderActivity(a);
     await loadSigned();
   } catch (err) {

@@ -417,7 +417,6 @@ function marked(text) {
   return out;
 }
 
-
 function statusCell(a) {
   if (!a.status) {
     return h('td', { class: 'c-status', dataset: { status: 'unset', label: terms().scale_name } },

@@ -8,7 +8,7 @@
 // numbers, for screen readers and for print.
 import { get, qs } from './api.js';
 import { h, replace, $, eraYear, dateTime } from './dom.js';
-import { loadStatuses, statuses, statuses2, nameScales } from './statuses.js';
+import { loadStatuses, statuses, statuses2, nameScales, scalesName } from './statuses.js';
 import { readSession, showAccount, showError, signInHref, landsOnDashboard, setLandsOnDashboard } from './session.js';
 
 const charts = new Map(); // canvas id → Chart, replaced when redrawn
@@ -98,7 +98,7 @@ const SECTIONS = [['years', '年度ごと', '積み上げ棒グラフ'], ['goals
 
 function scalePairs(d) {
   const two = !!d.scale2_name && statuses2().length > 0;
-  nameScales(two ? `${d.scale_name}・${d.scale2_name}` : d.scale_name || '進捗状況');
+  nameScales(scalesName(d.scale_name || '進捗状況', two ? d.scale2_name : null));
   for (const el of document.querySelectorAll('.scale1-name')) el.textContent = d.scale_name || '進捗状況';
   for (const [key, what, kind] of SECTIONS) {
     const section = $(`#${key}-section`);

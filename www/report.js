@@ -10,7 +10,7 @@
 // texts are printed exactly as given (the report's printed form).
 import { get, request } from './api.js';
 import { h, replace, $, eraYear, eraMonth as eraMonthOf } from './dom.js';
-import { loadStatuses } from './statuses.js';
+import { loadStatuses, scalesName } from './statuses.js';
 
 const DEFAULT_FY = 2024;
 const MIN_FY = 2000;
@@ -177,7 +177,7 @@ function renderTerms(plan) {
   const coded = (sc.levels.find((l) => l.code_pattern) || {}).name || '';
   const row = (sc.levels[sc.levels.length - 1] || {}).name || '';
   const scale = sc.scale_name || '';
-  const names = sc.scale2_name ? `${scale}・${sc.scale2_name}` : scale;
+  const names = scalesName(scale, sc.scale2_name);
   $('#summary-heading').textContent = `１　各${row}の${names}`;
   $('#h-summary-scale').textContent = `${scale}の区分`;
   $('#h-summary-count').textContent = `${row}の数`;

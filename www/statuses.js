@@ -46,11 +46,12 @@ export const statusInfo = (key) => list.find((s) => s.key === key) || list2.find
 // The scale's name of a level (scale 2: the second's).
 export const scaleNameOf = (level) => (level?.scale === 2 ? named.scale2_name : named.scale_name);
 
+// The name of a plan's scales as one: 実施状況・達成度, or the first alone.
+export const scalesName = (name, name2) => (name2 ? `${name}・${name2}` : name);
+
 // The one way a page's fixed words name the plan's scale: every element of
-// class scale-name says it; name defaults to the loaded statuses' terms
-// (both scales: 実施状況・達成度).
-export function nameScales(name = named.scale2_name ? `${named.scale_name}・${named.scale2_name}` : named.scale_name,
-  root = document) {
+// class scale-name says it; name defaults to the loaded statuses' terms.
+export function nameScales(name = scalesName(named.scale_name, named.scale2_name), root = document) {
   if (!name) return;
   for (const el of root.querySelectorAll('.scale-name')) el.textContent = name;
 }

@@ -197,10 +197,12 @@ enum {
 	L_NCOLS
 };
 
-/* Cell (row, col) of r as a JSON value: null for SQL NULL. */
+/* Member key of the object being written, from cell (row, col) of r:
+ * null for SQL NULL. */
 static void
-cell_int(struct jsonw *w, const PGresult *r, int row, int col)
+member_int(struct jsonw *w, const char *key, const PGresult *r, int row, int col)
 {
+	jsonw_key(w, key);
 	if (PQgetisnull(r, row, col))
 		jsonw_null(w);
 	else
@@ -208,8 +210,9 @@ cell_int(struct jsonw *w, const PGresult *r, int row, int col)
 }
 
 static void
-cell_text(struct jsonw *w, const PGresult *r, int row, int col)
+member_text(struct jsonw *w, const char *key, const PGresult *r, int row, int col)
 {
+	jsonw_key(w, key);
 	if (PQgetisnull(r, row, col))
 		jsonw_null(w);
 	else
@@ -218,12 +221,14 @@ cell_text(struct jsonw *w, const PGresult *r, int row, int col)
 
 /* A text of the yearly record: "" when the activity has none that year. */
 static void
-cell_text_or_empty(struct jsonw *w, const PGresult *r, int row, int col)
+member_text_or_empty(struct jsonw *w, const char *key, const PGresult *r, int row, int col)
 {
-	if (PQgetisnull(r, row, col))
+	if (PQgetisnull(r, row, col)) {
+		jsonw_key(w, key);
 		jsonw_string(w, "", 0);
-	else
-		cell_text(w, r, row, col);
+	} else {
+		member_text(w, key, r, row, col);
+	}
 }
 
 static bool
@@ -242,10 +247,8 @@ list_departments(struct jsonw *w, const PGresult *r, int i)
 	jsonw_array(w);
 	for (i++; i < n && row_is(r, i, "2"); i++) {
 		jsonw_object(w);
-		jsonw_key(w, "id");
-		cell_int(w, r, i, L_ID);
-		jsonw_key(w, "name");
-		cell_text(w, r, i, L_NAME);
+		member_int(w, "id", r, i, L_ID);
+		member_text(w, "name", r, i, L_NAME);
 		jsonw_end(w);
 	}
 	jsonw_end(w);
@@ -260,52 +263,34 @@ list_item(struct jsonw *w, const PGresult *r, int i)
 	int next;
 
 	jsonw_object(w);
-	jsonw_key(w, "id");
-	cell_int(w, r, i, L_ID);
-	jsonw_key(w, "plan_id");
-	cell_int(w, r, i, L_PLAN);
-	jsonw_key(w, "name");
-	cell_text(w, r, i, L_NAME);
+	member_int(w, "id", r, i, L_ID);
+	member_int(w, "plan_id", r, i, L_PLAN);
+	member_text(w, "name", r, i, L_NAME);
 	jsonw_key(w, "goal");
 	jsonw_object(w);
-	jsonw_key(w, "id");
-	cell_int(w, r, i, L_GOAL);
-	jsonw_key(w, "number");
-	cell_int(w, r, i, L_GOAL_NO);
+	member_int(w, "id", r, i, L_GOAL);
+	member_int(w, "number", r, i, L_GOAL_NO);
 	jsonw_end(w);
 	jsonw_key(w, "measure");
 	jsonw_object(w);
-	jsonw_key(w, "id");
-	cell_int(w, r, i, L_MEASURE);
-	jsonw_key(w, "code");
-	cell_text(w, r, i, L_CODE);
-	jsonw_key(w, "name");
-	cell_text(w, r, i, L_MEASURE_NAME);
+	member_int(w, "id", r, i, L_MEASURE);
+	member_text(w, "code", r, i, L_CODE);
+	member_text(w, "name", r, i, L_MEASURE_NAME);
 	jsonw_end(w);
-	jsonw_key(w, "position");
-	cell_int(w, r, i, L_POSITION);
+	member_int(w, "position", r, i, L_POSITION);
 	jsonw_key(w, "departments");
 	next = list_departments(w, r, i);
-	jsonw_key(w, "fiscal_year");
-	cell_int(w, r, i, L_FY);
-	jsonw_key(w, "status");
-	cell_text(w, r, i, L_STATUS);
-	jsonw_key(w, "status_mark");
-	cell_text(w, r, i, L_MARK);
-	jsonw_key(w, "change_reason");
-	cell_text_or_empty(w, r, i, L_REASON);
-	jsonw_key(w, "result");
-	cell_text_or_empty(w, r, i, L_RESULT);
-	jsonw_key(w, "plan_next");
-	cell_text_or_empty(w, r, i, L_PLAN_NEXT);
-	jsonw_key(w, "version");
-	cell_int(w, r, i, L_VERSION);
+	member_int(w, "fiscal_year", r, i, L_FY);
+	member_text(w, "status", r, i, L_STATUS);
+	member_text(w, "status_mark", r, i, L_MARK);
+	member_text_or_empty(w, "change_reason", r, i, L_REASON);
+	member_text_or_empty(w, "result", r, i, L_RESULT);
+	member_text_or_empty(w, "plan_next", r, i, L_PLAN_NEXT);
+	member_int(w, "version", r, i, L_VERSION);
 	/* Only a plan of two scales has them: Nakano's list stays as it was. */
 	if (!PQgetisnull(r, i, L_STATUS2)) {
-		jsonw_key(w, "status2");
-		cell_text(w, r, i, L_STATUS2);
-		jsonw_key(w, "status2_mark");
-		cell_text(w, r, i, L_MARK2);
+		member_text(w, "status2", r, i, L_STATUS2);
+		member_text(w, "status2_mark", r, i, L_MARK2);
 	}
 	jsonw_end(w);
 	return next;
@@ -331,14 +316,12 @@ list_render(const PGresult *r, const struct db_activity_filter *f, char **json)
 	for (i = 1; i < n;)
 		i = row_is(r, i, "1") ? list_item(&w, r, i) : i + 1;
 	jsonw_end(&w);
-	jsonw_key(&w, "total");
-	cell_int(&w, r, 0, L_ID);
+	member_int(&w, "total", r, 0, L_ID);
 	jsonw_key(&w, "limit");
 	jsonw_int(&w, f->limit);
 	jsonw_key(&w, "offset");
 	jsonw_int(&w, f->offset);
-	jsonw_key(&w, "fiscal_year");
-	cell_int(&w, r, 0, L_FY);
+	member_int(&w, "fiscal_year", r, 0, L_FY);
 	jsonw_end(&w);
 	if ((*json = jsonw_finish(&w, NULL)) == NULL) {
 		log_error("out of memory");

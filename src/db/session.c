@@ -103,7 +103,7 @@ db_session_find(struct db *db, const char *token_hash, int idle_minutes, int max
 	memset(out, 0, sizeof *out);
 	if (db_ensure(db) != 0)
 		return DB_AWAY;
-	/* Repeatable (it writes last_seen_at at most): the first request after a
+	/* Repeatable (its one write is last_seen_at): the first request after a
 	 * database restart would otherwise fail on the broken connection. */
 	if ((rc = dbi_rows_repeatable(db, "auth_session", 3, p, &r)) != DB_OK)
 		return rc;

@@ -133,3 +133,20 @@ text_blank(const char *s)
 	}
 	return true;
 }
+
+size_t
+text_unescape(const char *s, size_t n, char *out)
+{
+	size_t i, len = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\\' && i + 1 < n) {
+			char e = s[++i];
+
+			out[len++] = e == 't' ? '\t' : e == 'n' ? '\n' : e;
+		} else {
+			out[len++] = s[i];
+		}
+	}
+	return len;
+}

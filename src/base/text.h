@@ -22,4 +22,10 @@ size_t utf8_length(const char *s);
  * app_blank() and of the page's isBlank() (JavaScript's \s). */
 bool text_blank(const char *s);
 
+/* A field written with backslash, tab and newline as \\, \t and \n
+ * (sql/021's app_card_field) read back into out, which holds n bytes:
+ * returns the length written. Any other escaped character stands for
+ * itself. */
+size_t text_unescape(const char *s, size_t n, char *out);
+
 #endif

@@ -8,6 +8,7 @@
 #include "fragments.h"
 #include "jsonw.h"
 #include "log.h"
+#include "text.h"
 
 /* SQL reads better laid out by hand. */
 /* clang-format off */
@@ -21,7 +22,7 @@
  *
  * It answers plain rows, which db_activity_list renders: first a header
  * (k 0: the total and the fiscal year), then each activity of the page in
- * order (k 1, n its rank), each followed by its departments (k 2). The
+ * order (k 1, n its rank), its departments in one column. The
  * sort and the count read activity_rank (sql/012: the list's keys under an
  * index in its order), not inlined twice; the texts are read for the
  * page's rows alone. The free text is matched in activity_search (sql/012:
@@ -99,28 +100,24 @@
 	" FROM activity_rank a WHERE a.ord > $9::int AND a.ord <= $9::bigint + $8::int"            \
 	" ORDER BY a.ord) "                                                                        \
 	ACTIVITY_LIST_ROWS(ACTIVITY_KEPT)
-/* The answer's rows from the page (see above). */
+/* The answer's rows from the page (see above): the year-independent texts
+ * of each activity from activity_card (sql/021), one row each, rather
+ * than its activity, measure and departments looked up one by one. */
 #define ACTIVITY_LIST_ROWS(total)                                                                  \
 	"SELECT 0::bigint AS n, 0 AS k, " total "::int AS id,"                                      \
 	" NULL::int, NULL::text, NULL::int, NULL::int, NULL::int, NULL::text, NULL::text,"         \
 	" NULL::int, f.fy, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::int," \
-	" NULL::text, NULL::text"                                                                  \
+	" NULL::text, NULL::text, NULL::text"                                                      \
 	" FROM f "                                                                                 \
 	"UNION ALL "                                                                               \
-	"SELECT p.n, 1, p.id, p.plan_id, a.name, p.goal_id, p.goal_number, p.measure_id, m.code,"  \
-	" m.name, p.position, f.fy, y.status, s.mark, y.change_reason, y.result, y.plan_next,"     \
-	" y.version, y.status2, s2.mark"                                                           \
-	" FROM page p CROSS JOIN f JOIN activity a ON a.id = p.id"                                 \
-	" JOIN measure m ON m.id = p.measure_id"                                                   \
+	"SELECT p.n, 1, p.id, p.plan_id, c.name, p.goal_id, p.goal_number, p.measure_id,"          \
+	" c.measure_code, c.measure_name, p.position, f.fy, y.status, s.mark, y.change_reason,"    \
+	" y.result, y.plan_next, y.version, y.status2, s2.mark, c.departments"                     \
+	" FROM page p CROSS JOIN f JOIN activity_card c ON c.activity_id = p.id"                   \
 	" LEFT JOIN activity_year y ON y.activity_id = p.id AND y.fiscal_year = f.fy"              \
 	" LEFT JOIN progress_status s ON s.scheme_id = y.scheme_id AND s.key = y.status"           \
 	" LEFT JOIN progress_status s2 ON s2.scheme_id = y.scheme_id AND s2.key = y.status2 "      \
-	"UNION ALL "                                                                               \
-	"SELECT p.n, 2, d.id, NULL, d.name, NULL, NULL, NULL, NULL, NULL, ad.position, NULL,"     \
-	" NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"                                          \
-	" FROM page p JOIN activity_department ad ON ad.activity_id = p.id"                        \
-	" JOIN department d ON d.id = ad.department_id "                                           \
-	"ORDER BY 1, 2, 11"
+	"ORDER BY 1"
 
 const struct db_stmt db_activity_stmts[] = {
 	{"activity_list", ACTIVITY_LIST_ALL, 9},
@@ -194,6 +191,7 @@ enum {
 	L_VERSION,
 	L_STATUS2, /* the second scale's (sql/015); NULL for a plan of one */
 	L_MARK2,
+	L_DEPARTMENTS, /* activity_card.departments (sql/021) */
 	L_NCOLS
 };
 
@@ -237,31 +235,53 @@ row_is(const PGresult *r, int row, const char *k)
 	return strcmp(PQgetvalue(r, row, L_K), k) == 0;
 }
 
-/* The departments of the item at row i: the k 2 rows after it. Returns
- * the row after them. */
-static int
-list_departments(struct jsonw *w, const PGresult *r, int i)
+/* One department of activity_card.departments (sql/021): `id TAB name`,
+ * the name escaped by app_card_field. False: not that form. */
+static bool
+list_department(struct jsonw *w, const char *line, size_t len)
 {
-	int n = PQntuples(r);
+	const char *tab = memchr(line, '\t', len);
+	/* A name is at most 100 characters (sql/001), 400 bytes escaped. */
+	char name[1024];
+	size_t n;
 
-	jsonw_array(w);
-	for (i++; i < n && row_is(r, i, "2"); i++) {
-		jsonw_object(w);
-		member_int(w, "id", r, i, L_ID);
-		member_text(w, "name", r, i, L_NAME);
-		jsonw_end(w);
-	}
+	if (tab == NULL || (n = len - (size_t)(tab + 1 - line)) > sizeof name)
+		return false;
+	jsonw_object(w);
+	jsonw_key(w, "id");
+	jsonw_int(w, strtoll(line, NULL, 10));
+	jsonw_key(w, "name");
+	jsonw_string(w, name, text_unescape(tab + 1, n, name));
 	jsonw_end(w);
-	return i;
+	return true;
 }
 
-/* One activity of the page (a k 1 row at i) with its departments; returns
- * the row of the next one. */
-static int
+/* The departments of the item at row i, in their order. */
+static bool
+list_departments(struct jsonw *w, const PGresult *r, int i)
+{
+	const char *s = PQgetvalue(r, i, L_DEPARTMENTS),
+	           *end = s + PQgetlength(r, i, L_DEPARTMENTS);
+
+	jsonw_array(w);
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+
+		if (nl == NULL)
+			nl = end;
+		if (!list_department(w, s, (size_t)(nl - s)))
+			return false;
+		s = nl + 1;
+	}
+	jsonw_end(w);
+	return true;
+}
+
+/* One activity of the page: the k 1 row at i. False: its departments
+ * are not in sql/021's form. */
+static bool
 list_item(struct jsonw *w, const PGresult *r, int i)
 {
-	int next;
-
 	jsonw_object(w);
 	member_int(w, "id", r, i, L_ID);
 	member_int(w, "plan_id", r, i, L_PLAN);
@@ -279,7 +299,8 @@ list_item(struct jsonw *w, const PGresult *r, int i)
 	jsonw_end(w);
 	member_int(w, "position", r, i, L_POSITION);
 	jsonw_key(w, "departments");
-	next = list_departments(w, r, i);
+	if (!list_departments(w, r, i))
+		return false;
 	member_int(w, "fiscal_year", r, i, L_FY);
 	member_text(w, "status", r, i, L_STATUS);
 	member_text(w, "status_mark", r, i, L_MARK);
@@ -293,11 +314,11 @@ list_item(struct jsonw *w, const PGresult *r, int i)
 		member_text(w, "status2_mark", r, i, L_MARK2);
 	}
 	jsonw_end(w);
-	return next;
+	return true;
 }
 
 /* The list's document from its rows: the header row first (the statement
- * orders it so), then the items, each followed by its departments.
+ * orders it so), then the items.
  * Written straight into one buffer (base/jsonw.h): a json-c tree of the
  * 200 items cost about two thirds of the worker's time for the list. */
 static enum db_rc
@@ -313,8 +334,14 @@ list_render(const PGresult *r, const struct db_activity_filter *f, char **json)
 	jsonw_object(&w);
 	jsonw_key(&w, "items");
 	jsonw_array(&w);
-	for (i = 1; i < n;)
-		i = row_is(r, i, "1") ? list_item(&w, r, i) : i + 1;
+	for (i = 1; i < n; i++) {
+		if (!list_item(&w, r, i)) {
+			log_error("activity_card.departments of activity %s is not id TAB name",
+			          PQgetvalue(r, i, L_ID));
+			free(jsonw_finish(&w, NULL));
+			return DB_BUG;
+		}
+	}
 	jsonw_end(&w);
 	member_int(&w, "total", r, 0, L_ID);
 	jsonw_key(&w, "limit");

@@ -90,16 +90,54 @@ const misplaced = `SELECT count(*) FROM (SELECT ord, row_number() OVER (ORDER BY
 // Run after the drafting, import and lifecycle suites (ctest runs the files
 // in name order): whatever they wrote, the triggers kept the derived tables
 // equal to what they are computed from.
-test('activity_search and activity_rank equal their sources', () => {
+test('activity_search, activity_rank and activity_card equal their sources', () => {
   const rankKeys = 'activity_id, plan_id, goal_id, goal_number, measure_id, policy, measure_no, position';
   for (const [table, source] of [['TABLE activity_search', 'TABLE activity_search_source'],
-    [`SELECT ${rankKeys} FROM activity_rank`, 'TABLE activity_rank_source']]) {
+    [`SELECT ${rankKeys} FROM activity_rank`, 'TABLE activity_rank_source'],
+    ['TABLE activity_card', 'TABLE activity_card_source']]) {
     assert.equal(sql(`SELECT count(*) FROM ((${table} EXCEPT ${source})
       UNION ALL (${source} EXCEPT ${table})) d`), '0', table);
   }
   // The unfiltered list's total is the number sql/018 keeps, not a count.
   assert.equal(sql('SELECT n = (SELECT count(*) FROM activity_rank) FROM activity_rank_total'), 't');
   assert.equal(sql(misplaced), '0', 'every activity_rank.ord is its place in the list (sql/019)');
+});
+
+// The card (sql/021) after each kind of write it depends on, in one
+// transaction, rolled back: each statement's triggers kept it equal to its
+// source. The adopted plan's structure guard is off for this transaction.
+test('activity_card follows renames and department changes in the same transaction (rolled back)', () => {
+  const differs = `SELECT 'differs', count(*) FROM ((TABLE activity_card EXCEPT TABLE activity_card_source)
+    UNION ALL (TABLE activity_card_source EXCEPT TABLE activity_card)) d;`;
+  // A name with a tab, a newline and a backslash, as SQL or an import
+  // could store it: the card's format writes them \t, \n and \\.
+  const odd = String.raw`E'タブ\tと改行\nと\\の課'`;
+  const out = sql(`BEGIN;
+    ALTER TABLE activity DISABLE TRIGGER structure_guard;
+    ALTER TABLE measure DISABLE TRIGGER structure_guard;
+    ALTER TABLE activity_department DISABLE TRIGGER structure_guard;
+    CREATE TEMP TABLE one ON COMMIT DROP AS
+      SELECT a.id, a.measure_id, (SELECT min(department_id) FROM activity_department ad
+        WHERE ad.activity_id = a.id) AS dept FROM activity a ORDER BY a.id LIMIT 1;
+    UPDATE activity SET name = name || '（改称）' WHERE id = (SELECT id FROM one);
+    ${differs}
+    UPDATE measure SET name = name || '（改）' WHERE id = (SELECT measure_id FROM one);
+    ${differs}
+    UPDATE department SET name = ${odd} WHERE id = (SELECT dept FROM one);
+    ${differs}
+    SELECT 'escaped', strpos(departments, (SELECT dept FROM one) || E'\t' || ${String.raw`'タブ\tと改行\nと\\の課'`}) > 0
+      FROM activity_card WHERE activity_id = (SELECT id FROM one);
+    INSERT INTO activity_department (activity_id, department_id, position)
+      SELECT o.id, d.id, 99 FROM one o, department d
+      WHERE d.id NOT IN (SELECT department_id FROM activity_department WHERE activity_id = o.id)
+      ORDER BY d.id LIMIT 1;
+    ${differs}
+    DELETE FROM activity_department WHERE activity_id = (SELECT id FROM one) AND position = 99;
+    ${differs}
+    ROLLBACK;`);
+  const lines = out.split('\n');
+  assert.deepEqual(lines.filter((l) => l.startsWith('differs')), Array(5).fill('differs|0'), out);
+  assert.ok(lines.includes('escaped|t'), out);
 });
 
 test('a page of the unfiltered list is the same slice of the list at any offset', async () => {

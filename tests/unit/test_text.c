@@ -1,6 +1,8 @@
 /* The one meaning of blank, and the progress scale's look-ups. */
 #include "test_util.h"
 
+#include <string.h>
+
 #include "scale.h"
 #include "text.h"
 
@@ -22,6 +24,31 @@ test_blank(void **state)
 	assert_true(text_blank("\xEF\xBB\xBF"));  /* U+FEFF */
 	assert_false(text_blank("\xE2\x80\x8B")); /* U+200B is not white space */
 	assert_false(text_blank("\xE3\x80\x81")); /* 、 */
+}
+
+/* What sql/021's app_card_field writes, read back. */
+static void
+test_unescape(void **state)
+{
+	char out[32];
+	size_t n;
+
+	(void)state;
+	n = text_unescape("政策課", strlen("政策課"), out);
+	assert_int_equal(n, strlen("政策課"));
+	assert_memory_equal(out, "政策課", n);
+	/* a \\ b \t c \n d: backslash, tab and newline written out */
+	n = text_unescape("a\\\\b\\tc\\nd", 10, out);
+	assert_int_equal(n, 7);
+	assert_memory_equal(out, "a\\b\tc\nd", 7);
+	/* Any other escaped character stands for itself. */
+	n = text_unescape("\\x", 2, out);
+	assert_int_equal(n, 1);
+	assert_memory_equal(out, "x", 1);
+	/* A lone backslash at the end stays. */
+	n = text_unescape("x\\", 2, out);
+	assert_int_equal(n, 2);
+	assert_memory_equal(out, "x\\", 2);
 }
 
 static void
@@ -79,6 +106,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_blank),
+	    cmocka_unit_test(test_unescape),
 	    cmocka_unit_test(test_scale),
 	    cmocka_unit_test(test_scales),
 	};

@@ -1,11 +1,12 @@
 <?php
 // The PHP-FPM peer of bench/run (issue 14's "PHP-FPM ×4 + PDO, same
 // list"): /api/activities?fy=&limit=&offset= served as a conventional PHP
-// stack would, for the uncached list's comparison. The same SQL as the
-// portal (the text of `shinchoku statement activity_list`, in PEER_SQL),
-// prepared once per persistent connection, its rows made into the same
-// document by PHP arrays and json_encode. bench/run checks that the answer
-// is byte for byte the portal's before it measures.
+// stack would, for the uncached list's comparison. The SQL of a
+// conventional stack, joins over the normalised tables (bench/peer/list.sql,
+// the portal's own list statement before sql/021, in PEER_SQL), prepared
+// once per persistent connection, its rows made into the same document by
+// PHP arrays and json_encode. bench/run checks that the answer is byte for
+// byte the portal's before it measures.
 declare(strict_types=1);
 
 function param(string $name, int $default, int $max): int
@@ -47,7 +48,7 @@ if ($r === false) {
 $rows = pg_fetch_all($r, PGSQL_NUM);
 
 // Rows: the header (k 0: total, fiscal year), then each item (k 1) followed
-// by its departments (k 2); see src/db/activity.c.
+// by its departments (k 2); see bench/peer/list.sql.
 $items = [];
 $item = null;
 foreach ($rows as $i => $x) {

@@ -7,6 +7,7 @@
 #include "worker.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -272,6 +273,20 @@ worker_signals(sigset_t *waitmask)
 	sigemptyset(waitmask);
 }
 
+/* Every answer allocates and frees the same few large blocks (a result's
+ * rows, the JSON text: 60 to 200 KB for the list). With glibc's defaults
+ * the larger came from mmap and the freed top of the heap went back to the
+ * kernel after each request, to come back as fresh pages: brk, munmap and
+ * page faults were a tenth of the worker's time on the uncached list. Up
+ * to 2 MiB of free heap now stays; blocks of 1 MiB or more (an export)
+ * still come from mmap and go back at once. */
+static void
+worker_malloc_setup(void)
+{
+	mallopt(M_MMAP_THRESHOLD, 1 << 20);
+	mallopt(M_TRIM_THRESHOLD, 2 << 20);
+}
+
 int
 worker_run(const struct config *cfg, int listen_fd, struct metrics *metrics)
 {
@@ -282,6 +297,7 @@ worker_run(const struct config *cfg, int listen_fd, struct metrics *metrics)
 	int rc, epfd;
 
 	worker_signals(&waitmask);
+	worker_malloc_setup();
 	if (crypto_setup() != 0) {
 		log_error("worker: libsodium did not initialize");
 		return 1;

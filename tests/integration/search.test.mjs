@@ -213,3 +213,59 @@ test('a year without a record searches the name and departments only, in both st
     }
   }
 });
+
+test('a page of a search is the same slice of its whole answer, for few matches and for many', async () => {
+  // sql/022: many matches (one in sixteen activities or more) are kept
+  // from a walk of the list's order index, few are looked up and sorted.
+  const activities = Number(sql('SELECT n FROM activity_rank_total'));
+  const few = sql('SELECT name FROM activity ORDER BY id LIMIT 1');
+  for (const [q, many] of [['課', true], ['32,061', false], [few, false]]) {
+    const whole = await list({ q });
+    assert.equal(whole.total * 16 > activities, many, `${q}: ${whole.total} of ${activities}`);
+    assert.equal(whole.items.length, whole.total, q);
+    const order = sql(`SELECT string_agg(activity_id::text, ',' ORDER BY ord) FROM activity_rank
+      WHERE activity_id IN (${ids(whole).join(',')})`);
+    assert.equal(ids(whole).join(','), order, `${q}: in the list's order`);
+    for (const [offset, limit] of [[0, 1], [2, 3], [whole.total - 1, 5], [whole.total, 5]]) {
+      const page = await list({ q, offset: String(offset), limit: String(limit) });
+      assert.deepEqual(ids(page), ids(whole).slice(offset, offset + limit), `${q} offset ${offset} limit ${limit}`);
+      assert.equal(page.total, whole.total, q);
+    }
+  }
+});
+
+test('a year-less search row carries the years of its activity\'s records (rolled back)', () => {
+  const differs = `SELECT 'differs', count(*) FROM ((TABLE activity_search EXCEPT TABLE activity_search_source)
+    UNION ALL (TABLE activity_search_source EXCEPT TABLE activity_search)) d;`;
+  const id = sql('SELECT activity_id FROM activity_year WHERE fiscal_year = 2024 ORDER BY activity_id LIMIT 1');
+  const years = `SELECT 'years', record_years FROM activity_search WHERE activity_id = ${id} AND fiscal_year = 0;`;
+  const out = sql(`BEGIN;
+    ${years}
+    INSERT INTO activity_year (activity_id, fiscal_year, scheme_id, result)
+      SELECT activity_id, 2031, scheme_id, 'ー' FROM activity_year WHERE activity_id = ${id} AND fiscal_year = 2024;
+    ${years} ${differs}
+    UPDATE activity_year SET fiscal_year = 2032 WHERE activity_id = ${id} AND fiscal_year = 2031;
+    ${years} ${differs}
+    DELETE FROM activity_year WHERE activity_id = ${id} AND fiscal_year = 2032;
+    ${years} ${differs}
+    ROLLBACK;`);
+  const lines = out.split('\n').filter((l) => /^(years|differs)\|/.test(l));
+  const before = lines[0].slice('years|'.length); // {2024} or {2023,2024}: 2031 and 2032 come last
+  const add = (y) => `${before.slice(0, -1)},${y}}`;
+  assert.deepEqual(lines, [`years|${before}`, `years|${add(2031)}`, 'differs|0', `years|${add(2032)}`, 'differs|0',
+    `years|${before}`, 'differs|0'], out);
+});
+
+test('an activity keeps its reported placement: removing it alone is refused (at commit)', () => {
+  // The list's search counts activity_search's matches as the list's
+  // (sql/022), so every activity must be in the list, that is, placed.
+  // The deferred check is asked for before the end, so that a missing
+  // check rolls back rather than commits.
+  const id = sql('SELECT activity_id FROM placement WHERE NOT relisted ORDER BY activity_id LIMIT 1');
+  assert.throws(() => sql(`BEGIN;
+    ALTER TABLE placement DISABLE TRIGGER structure_guard;
+    DELETE FROM placement WHERE activity_id = ${id} AND NOT relisted;
+    SET CONSTRAINTS placement_reported_kept IMMEDIATE;
+    ROLLBACK;`), /has no reported placement/);
+  assert.equal(sql(`SELECT count(*) FROM placement WHERE activity_id = ${id} AND NOT relisted`), '1');
+});

@@ -48,23 +48,22 @@
 /* A page of q's matches in the list's order, two ways, of which `many`
  * picks one when the statement runs: a few matches are each looked up in
  * activity_rank and sorted; many are kept from a walk of the list's order
- * index, which stops when the page is full (at 100 × the seed, 973 matches
- * of 10,500: a page of ten reads 128 index entries instead of looking up
- * 973). An entry of the walk costs about a thirteenth of a look-up (at
- * 100 × the seed 0.13 µs against 1.7 µs), so the walk is taken from one
- * match in sixteen activities on, where even a walk to the index's end
- * costs less than the look-ups. The IN is wrapped (IS TRUE) so that it
- * stays a hashed filter of the walk rather than becoming a join. */
+ * index, which stops when the page is full (activity_rank_walk, sql/022;
+ * at 100 × the seed, 973 matches of 10,500: a page of ten reads 128 index
+ * entries instead of looking up 973). An entry of the walk costs about a
+ * thirteenth of a look-up (at 100 × the seed 0.13 µs against 1.7 µs), so
+ * the walk is taken from one match in sixteen activities on, where even a
+ * walk to the index's end costs less than the look-ups. */
 #define ACTIVITY_Q_PAGE                                                                            \
 	"counted AS (SELECT count(*) AS n, count(*) * 16 > (SELECT n FROM activity_rank_total) AS many" \
 	" FROM matched), "                                                                         \
 	"page AS (SELECT x.*, row_number() OVER (ORDER BY " ACTIVITY_ORDER ") AS n FROM ("         \
-	"(SELECT " ACTIVITY_KEYS " FROM matched m JOIN activity_rank a ON a.activity_id = m.id"  \
+	"(SELECT " ACTIVITY_KEYS " FROM matched m JOIN activity_rank a ON a.activity_id = m.id"    \
 	"  WHERE NOT (SELECT many FROM counted) ORDER BY a.ord LIMIT $8 OFFSET $9)"               \
 	" UNION ALL "                                                                              \
-	"(SELECT " ACTIVITY_KEYS " FROM activity_rank a WHERE (SELECT many FROM counted)"        \
-	"  AND (a.activity_id IN (SELECT id FROM matched)) IS TRUE"                                \
-	"  ORDER BY a.ord LIMIT $8 OFFSET $9)) x) "
+	"SELECT " ACTIVITY_KEYS                                                                    \
+	" FROM activity_rank_walk(ARRAY(SELECT id FROM matched), $8::int, $9::int) a"              \
+	" WHERE (SELECT many FROM counted)) x) "
 #define ACTIVITY_DEPT                                                                              \
 	"EXISTS (SELECT 1 FROM activity_department ad"                                             \
 	" WHERE ad.activity_id = a.activity_id AND ad.department_id = $4::int)"

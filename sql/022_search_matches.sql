@@ -122,7 +122,7 @@ $$;
 -- looked so dear that PostgreSQL planned the whole statement anew on
 -- every call (1.1 ms, longer than running it).
 CREATE FUNCTION activity_rank_walk(ids integer[], lim integer, skip integer) RETURNS SETOF activity_rank
-	LANGUAGE plpgsql STABLE ROWS 100 SET search_path = public SET plan_cache_mode = force_generic_plan AS $$
+	LANGUAGE plpgsql STABLE ROWS 10 SET search_path = public SET plan_cache_mode = force_generic_plan AS $$
 BEGIN
 	RETURN QUERY SELECT a.* FROM activity_rank a
 	WHERE (a.activity_id IN (SELECT unnest(ids))) IS TRUE

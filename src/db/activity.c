@@ -53,9 +53,11 @@
  * entries instead of looking up 973). An entry of the walk costs about a
  * thirteenth of a look-up (at 100 × the seed 0.13 µs against 1.7 µs), so
  * the walk is taken from one match in sixteen activities on, where even a
- * walk to the index's end costs less than the look-ups. */
+ * walk to the index's end costs less than the look-ups, and from 32
+ * matches on, about what the function's call costs (50 µs). */
 #define ACTIVITY_Q_PAGE                                                                            \
-	"counted AS (SELECT count(*) AS n, count(*) * 16 > (SELECT n FROM activity_rank_total) AS many" \
+	"counted AS (SELECT count(*) AS n,"                                                        \
+	"  count(*) >= 32 AND count(*) * 16 > (SELECT n FROM activity_rank_total) AS many"         \
 	" FROM matched), "                                                                         \
 	"page AS (SELECT x.*, row_number() OVER (ORDER BY " ACTIVITY_ORDER ") AS n FROM ("         \
 	"(SELECT " ACTIVITY_KEYS " FROM matched m JOIN activity_rank a ON a.activity_id = m.id"    \

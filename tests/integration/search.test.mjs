@@ -215,13 +215,14 @@ test('a year without a record searches the name and departments only, in both st
 });
 
 test('a page of a search is the same slice of its whole answer, for few matches and for many', async () => {
-  // sql/022: many matches (one in sixteen activities or more) are kept
-  // from a walk of the list's order index, few are looked up and sorted.
+  // sql/022: many matches (32 or more, and one in sixteen activities or
+  // more) are kept from a walk of the list's order index, few are looked
+  // up and sorted.
   const activities = Number(sql('SELECT n FROM activity_rank_total'));
   const few = sql('SELECT name FROM activity ORDER BY id LIMIT 1');
   for (const [q, many] of [['課', true], ['32,061', false], [few, false]]) {
     const whole = await list({ q });
-    assert.equal(whole.total * 16 > activities, many, `${q}: ${whole.total} of ${activities}`);
+    assert.equal(whole.total >= 32 && whole.total * 16 > activities, many, `${q}: ${whole.total} of ${activities}`);
     assert.equal(whole.items.length, whole.total, q);
     const order = sql(`SELECT string_agg(activity_id::text, ',' ORDER BY ord) FROM activity_rank
       WHERE activity_id IN (${ids(whole).join(',')})`);
